@@ -1,0 +1,706 @@
+package dev.awa.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awa.core.EnqueueStatements.Encoded;
+import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.JobColumns;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point for producers and for anyone running their own worker loop: enqueue, claim, write
+ * outcomes under a lease, resolve callbacks, and the operator actions. Thread-safe; create one per
+ * {@link DataSource} and share it.
+ *
+ * <p>Every outcome write is fenced by the {@link JobLease} of the attempt: when the lease no longer
+ * holds, the call returns {@link LeaseOutcome#STALE} and changes nothing.
+ */
+public final class AwaClient {
+  private static final Logger log = LoggerFactory.getLogger(AwaClient.class);
+
+  /** Largest batch sent in one insert statement; bigger lists are split. */
+  static final int ENQUEUE_CHUNK = 5_000;
+
+  private final DataSource dataSource;
+  private final ObjectMapper mapper;
+  private final AwaListener listener;
+
+  private AwaClient(Builder b) {
+    this.dataSource = b.dataSource;
+    this.mapper = b.mapper;
+    this.listener = b.listener;
+  }
+
+  /** A client with the default {@link ObjectMapper} and no listener. */
+  public static AwaClient create(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  /** Starts a builder over {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /** The data source this client uses. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The mapper used for args (also used by workers to read typed args). */
+  public ObjectMapper objectMapper() {
+    return mapper;
+  }
+
+  /** The telemetry listener. */
+  public AwaListener listener() {
+    return listener;
+  }
+
+  // ---------------------------------------------------------------- enqueue
+
+  /**
+   * Enqueues one job in its own transaction.
+   *
+   * @throws DuplicateJobException if its unique key is held by another job
+   */
+  public JobRow enqueue(NewJob job) {
+    Encoded encoded = EnqueueStatements.encode(mapper, job);
+    try (Connection c = dataSource.getConnection()) {
+      return insertOne(c, encoded);
+    } catch (SQLException e) {
+      throw translate("enqueue", e, job);
+    }
+  }
+
+  /**
+   * Enqueues one job on the caller's connection, inside the caller's transaction when auto-commit
+   * is off: the job exists only if that transaction commits. A duplicate unique key aborts the
+   * caller's transaction, as any failed statement does.
+   */
+  public JobRow enqueue(Connection connection, NewJob job) {
+    Encoded encoded = EnqueueStatements.encode(mapper, job);
+    try {
+      return insertOne(connection, encoded);
+    } catch (SQLException e) {
+      throw translate("enqueue", e, job);
+    }
+  }
+
+  /**
+   * Enqueues a unique job, or returns the job already holding its key. Safe under concurrency: of
+   * many callers, one inserts and the others get that job.
+   */
+  public JobRow enqueueOrGetExisting(NewJob job) {
+    if (job.uniqueKey() == null) {
+      throw new InvalidJobException("uniqueKey", "enqueueOrGetExisting needs a unique key");
+    }
+    Encoded encoded = EnqueueStatements.encode(mapper, job);
+    for (int round = 0; round < 10; round++) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        Savepoint sp = c.setSavepoint();
+        try {
+          JobRow row = insertOne(c, encoded);
+          c.commit();
+          return row;
+        } catch (SQLException e) {
+          if (!EnqueueStatements.isDuplicate(e)) {
+            c.rollback();
+            throw e;
+          }
+          c.rollback(sp);
+          Optional<JobRow> holder = holderOf(c, job.uniqueKey());
+          c.commit();
+          if (holder.isPresent()) {
+            return holder.get();
+          }
+          // The holder finished between our insert and the lookup: try again.
+        }
+      } catch (SQLException e) {
+        throw translate("enqueue", e, job);
+      }
+    }
+    throw new AwaException("unique key '" + job.uniqueKey() + "' kept changing hands; gave up");
+  }
+
+  /**
+   * Enqueues many jobs through the batch path (one multi-row insert per {@value #ENQUEUE_CHUNK}
+   * jobs) in one transaction.
+   *
+   * @return the new job ids, in the order of {@code jobs}
+   */
+  public long[] enqueueMany(List<NewJob> jobs) {
+    List<Encoded> encoded = encodeAll(jobs);
+    if (encoded.isEmpty()) {
+      return new long[0];
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        long[] ids = insertMany(c, encoded);
+        c.commit();
+        reportEnqueued(jobs);
+        return ids;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate("enqueueMany", e, null);
+    }
+  }
+
+  /** As {@link #enqueueMany(List)}, on the caller's connection and transaction. */
+  public long[] enqueueMany(Connection connection, List<NewJob> jobs) {
+    List<Encoded> encoded = encodeAll(jobs);
+    try {
+      long[] ids = insertMany(connection, encoded);
+      reportEnqueued(jobs);
+      return ids;
+    } catch (SQLException e) {
+      throw translate("enqueueMany", e, null);
+    }
+  }
+
+  private List<Encoded> encodeAll(List<NewJob> jobs) {
+    Objects.requireNonNull(jobs, "jobs");
+    List<Encoded> encoded = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      NewJob job = jobs.get(i);
+      if (job == null) {
+        throw new InvalidJobException("jobs[" + i + "]", "must not be null");
+      }
+      encoded.add(EnqueueStatements.encode(mapper, job));
+    }
+    return encoded;
+  }
+
+  private long[] insertMany(Connection c, List<Encoded> encoded) throws SQLException {
+    long[] ids = new long[encoded.size()];
+    for (int from = 0; from < encoded.size(); from += ENQUEUE_CHUNK) {
+      List<Encoded> chunk = encoded.subList(from, Math.min(encoded.size(), from + ENQUEUE_CHUNK));
+      long[] chunkIds = EnqueueStatements.insertIds(c, chunk);
+      System.arraycopy(chunkIds, 0, ids, from, chunkIds.length);
+    }
+    return ids;
+  }
+
+  private JobRow insertOne(Connection c, Encoded encoded) throws SQLException {
+    JobRow row = EnqueueStatements.insertRows(c, List.of(encoded)).get(0);
+    safely(() -> listener.onEnqueued(row.queue(), row.kind(), 1));
+    return row;
+  }
+
+  private void reportEnqueued(List<NewJob> jobs) {
+    Map<List<String>, Integer> counts = new LinkedHashMap<>();
+    for (NewJob j : jobs) {
+      counts.merge(List.of(j.queue(), j.kind()), 1, Integer::sum);
+    }
+    counts.forEach((k, n) -> safely(() -> listener.onEnqueued(k.get(0), k.get(1), n)));
+  }
+
+  private AwaException translate(String operation, SQLException e, NewJob job) {
+    if (EnqueueStatements.isDuplicate(e)) {
+      String key = job != null ? job.uniqueKey() : extractKey(e.getMessage());
+      long holder = 0;
+      try (Connection c = dataSource.getConnection()) {
+        holder = holderOf(c, key).map(JobRow::id).orElse(0L);
+      } catch (SQLException ignored) {
+        // The duplicate is what matters; the holder id is a courtesy.
+      }
+      return new DuplicateJobException(key, holder);
+    }
+    return new AwaSqlException(operation, e);
+  }
+
+  private static String extractKey(String message) {
+    int start = message.indexOf("unique key ") + "unique key ".length();
+    int end = message.indexOf(" is held by");
+    return start > 10 && end > start ? message.substring(start, end) : "?";
+  }
+
+  private Optional<JobRow> holderOf(Connection c, String uniqueKey) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(EnqueueStatements.UNIQUE_HOLDER)) {
+      ps.setString(1, uniqueKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return get(c, rs.getLong(1));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- claim and outcomes
+
+  /**
+   * Claims up to {@code limit} due jobs of {@code queue} in claim order (priority, run-at, id),
+   * skipping rows other workers hold. Each claimed job is running with a new lease and a deadline
+   * {@code deadline} from now. A paused queue yields nothing.
+   */
+  public List<JobRow> claim(String queue, int limit, Duration deadline, String workerId) {
+    if (queue == null || queue.isBlank()) {
+      throw new InvalidJobException("queue", "must not be null or blank");
+    }
+    if (limit < 1 || limit > 10_000) {
+      throw new InvalidJobException("limit", "must be between 1 and 10000, was " + limit);
+    }
+    if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+      throw new InvalidJobException("deadline", "must be a positive duration");
+    }
+    List<JobRow> claimed =
+        Jdbc.withConnection(
+            dataSource,
+            "claim",
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(LeaseStatements.CLAIM)) {
+                ps.setString(1, queue);
+                ps.setString(2, queue);
+                ps.setInt(3, limit);
+                ps.setLong(4, deadline.toMillis());
+                ps.setString(5, workerId);
+                List<JobRow> out = new ArrayList<>(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    out.add(JobColumns.map(rs));
+                  }
+                }
+                return out;
+              }
+            });
+    claimed.sort(ClaimOrder.INSTANCE);
+    for (JobRow job : claimed) {
+      Duration wait = Duration.between(job.runAt(), job.attemptedAt());
+      safely(() -> listener.onClaimed(job, wait.isNegative() ? Duration.ZERO : wait));
+    }
+    return claimed;
+  }
+
+  /** Completes one attempt. */
+  public LeaseOutcome complete(JobLease lease) {
+    return fenced("complete", LeaseStatements.COMPLETE, lease);
+  }
+
+  /**
+   * Completes many attempts in one statement.
+   *
+   * @return the ids that were completed; the others were stale and are unchanged
+   */
+  public Set<Long> completeMany(Collection<JobLease> leases) {
+    return leaseBatch("completeMany", LeaseStatements.COMPLETE_MANY, leases);
+  }
+
+  /**
+   * Schedules another attempt at {@code runAt} (now or earlier: available at once), recording
+   * {@code error}. The caller decides whether attempts remain; see {@link JobRow#maxAttempts()}.
+   */
+  public LeaseOutcome retry(JobLease lease, Instant runAt, JobError error) {
+    Objects.requireNonNull(runAt, "runAt");
+    String errors = Json.errorArray(Objects.requireNonNull(error, "error"));
+    if (!runAt.isAfter(Instant.now())) {
+      return update(
+          "retry",
+          LeaseStatements.RETRY_NOW,
+          ps -> {
+            ps.setString(1, errors);
+            ps.setLong(2, lease.id());
+            ps.setLong(3, lease.runLease());
+          },
+          true);
+    }
+    return update(
+        "retry",
+        LeaseStatements.RETRY_LATER,
+        ps -> {
+          ps.setLong(1, lease.id());
+          ps.setLong(2, lease.runLease());
+          ps.setTimestamp(3, Timestamp.from(runAt));
+          ps.setString(4, errors);
+        },
+        true);
+  }
+
+  /** Puts the job back for {@code delay} without counting the attempt. */
+  public LeaseOutcome snooze(JobLease lease, Duration delay) {
+    if (delay == null || delay.isNegative()) {
+      throw new InvalidJobException("delay", "must be zero or positive");
+    }
+    if (delay.isZero()) {
+      return update(
+          "snooze",
+          LeaseStatements.SNOOZE_NOW,
+          ps -> {
+            ps.setLong(1, lease.id());
+            ps.setLong(2, lease.runLease());
+          },
+          true);
+    }
+    Instant runAt = Instant.now().plus(delay);
+    return update(
+        "snooze",
+        LeaseStatements.SNOOZE_LATER,
+        ps -> {
+          ps.setLong(1, lease.id());
+          ps.setLong(2, lease.runLease());
+          ps.setTimestamp(3, Timestamp.from(runAt));
+        },
+        true);
+  }
+
+  /** Fails the job for good, recording {@code error}. */
+  public LeaseOutcome fail(JobLease lease, JobError error) {
+    return withErrors("fail", LeaseStatements.FAIL, lease, error);
+  }
+
+  /** Cancels the job from its own handler, recording {@code reason}. */
+  public LeaseOutcome cancel(JobLease lease, int attempt, String reason) {
+    JobError entry = new JobError(attempt, Instant.now(), "cancelled", reason);
+    return withErrors("cancel", LeaseStatements.CANCEL, lease, entry);
+  }
+
+  /**
+   * Records a heartbeat for every lease in one statement.
+   *
+   * @return the ids still leased; an id missing from the result was rescued or cancelled
+   */
+  public Set<Long> heartbeat(Collection<JobLease> leases) {
+    return leaseBatch("heartbeat", LeaseStatements.HEARTBEAT_MANY, leases);
+  }
+
+  /**
+   * Makes unfinished attempts available again at once without counting them (graceful shutdown).
+   *
+   * @return the ids handed back
+   */
+  public Set<Long> handBack(Collection<JobLease> leases) {
+    return leaseBatch("handBack", LeaseStatements.HAND_BACK, leases);
+  }
+
+  // ---------------------------------------------------------------- callbacks
+
+  /**
+   * Gives the running attempt a callback id that an external system can resolve within {@code
+   * timeout}. Register before handing the id out.
+   *
+   * @return the callback id, or empty when the lease is stale
+   */
+  public Optional<UUID> registerCallback(JobLease lease, Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new InvalidJobException("timeout", "must be a positive duration");
+    }
+    UUID id = UUID.randomUUID();
+    LeaseOutcome outcome =
+        update(
+            "registerCallback",
+            LeaseStatements.REGISTER_CALLBACK,
+            ps -> {
+              ps.setObject(1, id);
+              ps.setLong(2, timeout.toMillis());
+              ps.setLong(3, lease.id());
+              ps.setLong(4, lease.runLease());
+            },
+            false);
+    return outcome == LeaseOutcome.APPLIED ? Optional.of(id) : Optional.empty();
+  }
+
+  /** Parks a running attempt that registered a callback, freeing its worker slot. */
+  public LeaseOutcome parkForCallback(JobLease lease) {
+    return fenced("parkForCallback", LeaseStatements.PARK, lease);
+  }
+
+  /** Completes the job waiting on {@code callbackId}; {@code result} is stored in metadata. */
+  public CallbackOutcome completeCallback(UUID callbackId, Object result) {
+    String json;
+    try {
+      json = mapper.writeValueAsString(result);
+    } catch (JsonProcessingException e) {
+      throw new InvalidJobException(
+          "result", "cannot be written as JSON: " + e.getOriginalMessage());
+    }
+    return resolve("completeCallback", CallbackStatements.COMPLETE, json, callbackId);
+  }
+
+  /** Fails the job waiting on {@code callbackId} for good. */
+  public CallbackOutcome failCallback(UUID callbackId, String message) {
+    return resolve("failCallback", CallbackStatements.FAIL, message, callbackId);
+  }
+
+  /** Makes the parked job waiting on {@code callbackId} available for another attempt now. */
+  public CallbackOutcome retryCallback(UUID callbackId) {
+    return resolve("retryCallback", CallbackStatements.RETRY, null, callbackId);
+  }
+
+  /** Extends the callback's timeout to {@code timeout} from now. */
+  public CallbackOutcome heartbeatCallback(UUID callbackId, Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new InvalidJobException("timeout", "must be a positive duration");
+    }
+    return resolve(
+        "heartbeatCallback", CallbackStatements.HEARTBEAT, timeout.toMillis(), callbackId);
+  }
+
+  private CallbackOutcome resolve(String op, String sql, Object first, UUID callbackId) {
+    Objects.requireNonNull(callbackId, "callbackId");
+    return Jdbc.withConnection(
+        dataSource,
+        op,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (first != null) {
+              ps.setObject(i++, first);
+            }
+            ps.setObject(i, callbackId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                return CallbackOutcome.RESOLVED;
+              }
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement(CallbackStatements.EXISTS)) {
+            ps.setObject(1, callbackId);
+            ps.setObject(2, callbackId);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getBoolean(1)
+                  ? CallbackOutcome.ALREADY_RESOLVED
+                  : CallbackOutcome.NOT_FOUND;
+            }
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- operator actions
+
+  /** Reads a job from either table. */
+  public Optional<JobRow> getJob(long id) {
+    return Jdbc.withConnection(dataSource, "getJob", c -> get(c, id));
+  }
+
+  private static Optional<JobRow> get(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(AdminStatements.GET)) {
+      ps.setLong(1, id);
+      ps.setLong(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(JobColumns.map(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Cancels a job that has not finished. A running handler sees the cancel through its context;
+   * whatever it writes afterwards is fenced out.
+   *
+   * @return whether the job was cancelled (false: unknown id or already finished)
+   */
+  public boolean cancelJob(long id) {
+    return Jdbc.inTransaction(
+        dataSource,
+        "cancelJob",
+        c -> {
+          for (String sql : List.of(AdminStatements.CANCEL_HOT, AdminStatements.CANCEL_SCHEDULED)) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.setLong(1, id);
+              try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                  return true;
+                }
+              }
+            }
+          }
+          return false;
+        });
+  }
+
+  /**
+   * Makes a finished job (completed, failed or cancelled) available again now.
+   *
+   * @return whether the job was retried
+   */
+  public boolean retryJob(long id) {
+    return Jdbc.withConnection(
+        dataSource,
+        "retryJob",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(AdminStatements.RETRY)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
+  /** Pauses a queue: claims return nothing until it is resumed. */
+  public void pauseQueue(String queue) {
+    setPaused(queue, true);
+  }
+
+  /** Resumes a paused queue and wakes its workers. */
+  public void resumeQueue(String queue) {
+    setPaused(queue, false);
+  }
+
+  private void setPaused(String queue, boolean paused) {
+    if (queue == null || queue.isBlank() || queue.length() > NewJob.MAX_NAME_LENGTH) {
+      throw new InvalidJobException(
+          "queue", "must be non-blank and at most " + NewJob.MAX_NAME_LENGTH + " characters");
+    }
+    Jdbc.withConnection(
+        dataSource,
+        paused ? "pauseQueue" : "resumeQueue",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(AdminStatements.SET_PAUSED)) {
+            ps.setString(1, queue);
+            ps.setBoolean(2, paused);
+            ps.executeUpdate();
+          }
+          if (!paused) {
+            try (PreparedStatement ps = c.prepareStatement(AdminStatements.NOTIFY_QUEUE)) {
+              ps.setString(1, queue);
+              ps.execute();
+            }
+          }
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private LeaseOutcome fenced(String op, String sql, JobLease lease) {
+    return update(
+        op,
+        sql,
+        ps -> {
+          ps.setLong(1, lease.id());
+          ps.setLong(2, lease.runLease());
+        },
+        false);
+  }
+
+  private LeaseOutcome withErrors(String op, String sql, JobLease lease, JobError error) {
+    String errors = Json.errorArray(Objects.requireNonNull(error, "error"));
+    return update(
+        op,
+        sql,
+        ps -> {
+          ps.setString(1, errors);
+          ps.setLong(2, lease.id());
+          ps.setLong(3, lease.runLease());
+        },
+        false);
+  }
+
+  /** Runs a fenced statement; {@code query} when it returns rows (CTE with RETURNING). */
+  private LeaseOutcome update(String op, String sql, Binder binder, boolean query) {
+    return Jdbc.withConnection(
+        dataSource,
+        op,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            boolean matched;
+            if (query) {
+              try (ResultSet rs = ps.executeQuery()) {
+                matched = rs.next();
+              }
+            } else {
+              matched = ps.executeUpdate() > 0;
+            }
+            return matched ? LeaseOutcome.APPLIED : LeaseOutcome.STALE;
+          }
+        });
+  }
+
+  private Set<Long> leaseBatch(String op, String sql, Collection<JobLease> leases) {
+    if (leases.isEmpty()) {
+      return Set.of();
+    }
+    long[] ids = new long[leases.size()];
+    long[] runLeases = new long[leases.size()];
+    int i = 0;
+    for (JobLease l : leases) {
+      ids[i] = l.id();
+      runLeases[i++] = l.runLease();
+    }
+    return Jdbc.withConnection(
+        dataSource,
+        op,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, Jdbc.longs(c, ids));
+            ps.setArray(2, Jdbc.longs(c, runLeases));
+            Set<Long> out = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getLong(1));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  private static void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("AwaListener threw; ignoring", e);
+    }
+  }
+
+  /** Builder of {@link AwaClient}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private ObjectMapper mapper = Json.MAPPER;
+    private AwaListener listener = AwaListener.NOOP;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** The mapper for args and callback results (default: Jackson with java.time support). */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.mapper = Objects.requireNonNull(mapper, "objectMapper");
+      return this;
+    }
+
+    /** The telemetry listener (default: none). */
+    public Builder listener(AwaListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Builds the client. */
+    public AwaClient build() {
+      return new AwaClient(this);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.awa.core;
+
+import java.time.Duration;
+
+/**
+ * Telemetry SPI of the job lifecycle. Every method has a no-op default; implementations must be
+ * fast and must not throw (exceptions are logged and swallowed). {@code awa-metrics} binds it to
+ * Micrometer.
+ */
+public interface AwaListener {
+  /** A listener that ignores everything. */
+  AwaListener NOOP = new AwaListener() {};
+
+  /** {@code count} jobs of {@code kind} were enqueued into {@code queue}. */
+  default void onEnqueued(String queue, String kind, int count) {}
+
+  /** A job was claimed; {@code wait} runs from when it was due to when it was claimed. */
+  default void onClaimed(JobRow job, Duration wait) {}
+
+  /** A handler started running a job. */
+  default void onStarted(JobRow job) {}
+
+  /** A job completed; {@code handlerDuration} is the time spent in the handler. */
+  default void onCompleted(JobRow job, Duration handlerDuration) {}
+
+  /** An attempt failed and the job will be retried. */
+  default void onRetried(JobRow job, Duration handlerDuration) {}
+
+  /** A job failed for good. */
+  default void onFailed(JobRow job, Duration handlerDuration) {}
+
+  /** A job was cancelled (by its handler, an operator or the deadline). */
+  default void onCancelled(JobRow job, Duration handlerDuration) {}
+
+  /** A job was snoozed (its attempt is not counted). */
+  default void onSnoozed(JobRow job, Duration handlerDuration) {}
+
+  /**
+   * The maintenance leader rescued {@code count} jobs; {@code kind} is {@code heartbeat}, {@code
+   * deadline} or {@code callback_timeout}.
+   */
+  default void onRescued(String kind, int count) {}
+}

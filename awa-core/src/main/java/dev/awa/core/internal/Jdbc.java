@@ -1,0 +1,56 @@
+package dev.awa.core.internal;
+
+import dev.awa.core.AwaSqlException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** Not API. Small JDBC helpers shared by core and maintenance. */
+public final class Jdbc {
+  private Jdbc() {}
+
+  /** Work on a connection that may throw {@link SQLException}. */
+  @FunctionalInterface
+  public interface ConnectionWork<T> {
+    /** Does the work. */
+    T apply(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled connection in autocommit mode. */
+  public static <T> T withConnection(DataSource ds, String operation, ConnectionWork<T> work) {
+    try (Connection c = ds.getConnection()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw new AwaSqlException(operation, e);
+    }
+  }
+
+  /** Runs {@code work} in one transaction on a pooled connection; rolls back on any failure. */
+  public static <T> T inTransaction(DataSource ds, String operation, ConnectionWork<T> work) {
+    try (Connection c = ds.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new AwaSqlException(operation, e);
+    }
+  }
+
+  /** A {@code bigint[]} parameter. */
+  public static java.sql.Array longs(Connection c, long[] values) throws SQLException {
+    Long[] boxed = new Long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return c.createArrayOf("bigint", boxed);
+  }
+}

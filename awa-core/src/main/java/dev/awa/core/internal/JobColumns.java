@@ -1,0 +1,121 @@
+package dev.awa.core.internal;
+
+import dev.awa.core.JobRow;
+import dev.awa.core.JobState;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Not API. The column lists of {@code awa.jobs} and {@code awa.scheduled_jobs} (identical shapes),
+ * the statement that moves rows between them, and the {@link JobRow} mapper. Shared by core and the
+ * maintenance branches so the two tables are described in one place.
+ */
+public final class JobColumns {
+  /** Every stored column, in table order. */
+  public static final List<String> STORED =
+      List.of(
+          "id",
+          "kind",
+          "queue",
+          "args",
+          "state",
+          "priority",
+          "attempt",
+          "max_attempts",
+          "run_at",
+          "created_at",
+          "attempted_at",
+          "heartbeat_at",
+          "deadline_at",
+          "finalized_at",
+          "errors",
+          "metadata",
+          "tags",
+          "unique_key",
+          "unique_states",
+          "run_lease",
+          "callback_id",
+          "callback_timeout_at",
+          "attempted_by",
+          "original_priority");
+
+  /** The select list {@link #map(ResultSet)} reads, unqualified. */
+  public static final String ROW =
+      "id, kind, queue, args::text, state, priority, attempt, max_attempts, run_at, created_at,"
+          + " attempted_at, heartbeat_at, deadline_at, finalized_at, errors::text,"
+          + " metadata::text, tags, unique_key, run_lease, callback_id, callback_timeout_at,"
+          + " attempted_by";
+
+  private JobColumns() {}
+
+  /** {@link #ROW} with every column qualified by {@code alias}. */
+  public static String row(String alias) {
+    return Arrays.stream(ROW.split(",\\s*"))
+        .map(c -> alias + "." + c)
+        .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * A statement that deletes the rows of {@code from} matching {@code where} and inserts them into
+   * {@code to} in the same statement, with {@code overrides} replacing column values (expressions
+   * over the moved row). It returns the moved rows in {@link #ROW} shape.
+   */
+  public static String move(String from, String where, String to, Map<String, String> overrides) {
+    String select =
+        STORED.stream().map(c -> overrides.getOrDefault(c, c)).collect(Collectors.joining(", "));
+    return "WITH moved AS (DELETE FROM "
+        + from
+        + " WHERE "
+        + where
+        + " RETURNING *) INSERT INTO "
+        + to
+        + " ("
+        + String.join(", ", STORED)
+        + ") SELECT "
+        + select
+        + " FROM moved RETURNING "
+        + ROW;
+  }
+
+  /** Reads one row in {@link #ROW} shape. */
+  public static JobRow map(ResultSet rs) throws SQLException {
+    Array tags = rs.getArray(17);
+    String[] tagValues = tags == null ? new String[0] : (String[]) tags.getArray();
+    return new JobRow(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        JobState.fromDb(rs.getString(5)),
+        rs.getInt(6),
+        rs.getInt(7),
+        rs.getInt(8),
+        instant(rs, 9),
+        instant(rs, 10),
+        instant(rs, 11),
+        instant(rs, 12),
+        instant(rs, 13),
+        instant(rs, 14),
+        rs.getString(15),
+        rs.getString(16),
+        List.of(tagValues),
+        rs.getString(18),
+        rs.getLong(19),
+        rs.getObject(20, UUID.class),
+        instant(rs, 21),
+        rs.getString(22));
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}
