@@ -39,7 +39,7 @@ public final class AwaClient {
   private static final Logger log = LoggerFactory.getLogger(AwaClient.class);
 
   /** Largest batch sent in one insert statement; bigger lists are split. */
-  static final int ENQUEUE_CHUNK = 5_000;
+  static final int ENQUEUE_CHUNK = 10_000;
 
   private final DataSource dataSource;
   private final ObjectMapper mapper;
@@ -144,8 +144,9 @@ public final class AwaClient {
   }
 
   /**
-   * Enqueues many jobs through the batch path (one multi-row insert per {@value #ENQUEUE_CHUNK}
-   * jobs) in one transaction.
+   * Enqueues many jobs through the batch path (COPY, in chunks of {@value #ENQUEUE_CHUNK} jobs) in
+   * one transaction. A job whose run-at is in the future by the application's clock is scheduled;
+   * one without a run-at is due at the database's now.
    *
    * @return the new job ids, in the order of {@code jobs}
    */
@@ -201,7 +202,7 @@ public final class AwaClient {
     long[] ids = new long[encoded.size()];
     for (int from = 0; from < encoded.size(); from += ENQUEUE_CHUNK) {
       List<Encoded> chunk = encoded.subList(from, Math.min(encoded.size(), from + ENQUEUE_CHUNK));
-      long[] chunkIds = EnqueueStatements.insertIds(c, chunk);
+      long[] chunkIds = CopyEnqueue.insert(c, chunk);
       System.arraycopy(chunkIds, 0, ids, from, chunkIds.length);
     }
     return ids;

@@ -36,6 +36,7 @@ final class EnqueueStatements {
           + " metadata::jsonb, ARRAY(SELECT jsonb_array_elements_text(tags::jsonb)), unique_key,"
           + " string_to_array(unique_states, ',') FROM input";
 
+  /** Single enqueue: the same statement serves any count, returning full rows. */
   private static String insertSql(String returning) {
     return INPUT
         + " due AS (INSERT INTO awa.jobs "
@@ -52,7 +53,6 @@ final class EnqueueStatements {
   }
 
   static final String INSERT_RETURNING_ROWS = insertSql(JobColumns.ROW);
-  static final String INSERT_RETURNING_IDS = insertSql("id");
 
   private EnqueueStatements() {}
 
@@ -142,18 +142,6 @@ final class EnqueueStatements {
       List<JobRow> out = new ArrayList<>(jobs.size());
       while (rs.next()) {
         out.add(JobColumns.map(rs));
-      }
-      return out;
-    }
-  }
-
-  static long[] insertIds(Connection c, List<Encoded> jobs) throws SQLException {
-    try (PreparedStatement ps = prepare(c, INSERT_RETURNING_IDS, jobs);
-        ResultSet rs = ps.executeQuery()) {
-      long[] out = new long[jobs.size()];
-      int i = 0;
-      while (rs.next()) {
-        out[i++] = rs.getLong(1);
       }
       return out;
     }

@@ -218,7 +218,10 @@ public final class NewJob {
       return this;
     }
 
-    /** The states the unique key covers (default: every state that is not finished). */
+    /**
+     * The states the unique key covers: every unfinished state (the default) plus, optionally,
+     * finished ones (e.g. {@code COMPLETED} for "at most once ever, until cleaned up").
+     */
     public Builder uniqueStates(Set<JobState> states) {
       this.uniqueStates = states;
       return this;
@@ -259,8 +262,14 @@ public final class NewJob {
           throw new InvalidJobException(
               "uniqueKey", "must be non-blank and at most 1000 characters");
         }
-        if (uniqueStates == null || uniqueStates.isEmpty()) {
-          throw new InvalidJobException("uniqueStates", "must name at least one state");
+        if (uniqueStates == null || !uniqueStates.containsAll(JobState.DEFAULT_UNIQUE_STATES)) {
+          // A key released while the job is unfinished could be taken by another job; then the
+          // first job could never return to a covered state without a conflict.
+          throw new InvalidJobException(
+              "uniqueStates",
+              "must include every unfinished state "
+                  + JobState.DEFAULT_UNIQUE_STATES
+                  + " and may add completed, failed or cancelled");
         }
       }
       if (args == null && rawArgs != null) {
