@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "awa",
+    // Subcommands inherit --help, --version and the version provider.
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Operate an Awa job queue in PostgreSQL.",
@@ -60,7 +62,7 @@ public final class AwaCli implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  /** A fully configured command line: error handling, exit codes, case-insensitive states. */
+  /** A fully configured command line: one-line error reporting and the documented exit codes. */
   public static CommandLine commandLine() {
     ErrorHandler errors = new ErrorHandler();
     return new CommandLine(new AwaCli())

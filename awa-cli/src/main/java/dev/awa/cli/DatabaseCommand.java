@@ -11,13 +11,13 @@ import picocli.CommandLine.Spec;
  * schema version, runs the command and closes the pool. Failures propagate to {@link ErrorHandler}.
  */
 abstract class DatabaseCommand implements Callable<Integer> {
-  @Mixin DatabaseOptions database;
+  @Mixin DatabaseOptions databaseOptions;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    try (Database db = Database.open(database.jdbcUrl())) {
+    try (Database db = Database.open(databaseOptions.jdbcUrl())) {
       if (requiresCurrentSchema()) {
         db.verifySchema();
       }

@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code awa demo}: placeholder until the worker runtime and maintenance service are merged. */
 @Command(
     name = "demo",
-    mixinStandardHelpOptions = true,
     description = "Run a live demo on an embedded PostgreSQL (not available yet in this build).")
 final class DemoCommand extends NotAvailableYet {
   @Override

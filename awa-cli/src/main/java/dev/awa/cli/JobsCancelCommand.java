@@ -7,7 +7,6 @@ import picocli.CommandLine.Parameters;
 /** {@code awa jobs cancel ID}: cancels a job that has not finished. */
 @Command(
     name = "cancel",
-    mixinStandardHelpOptions = true,
     description = {
       "Cancel a job that has not finished.",
       "A running handler is told; whatever it writes afterwards is ignored."

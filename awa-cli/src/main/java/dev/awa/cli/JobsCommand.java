@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "jobs",
-    mixinStandardHelpOptions = true,
     description = "List, inspect, retry and cancel jobs.",
     subcommands = {
       JobsListCommand.class,

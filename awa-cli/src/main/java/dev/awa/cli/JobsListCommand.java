@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code awa jobs list}: jobs from both tables, newest first, filtered. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
+@Command(name = "list", description = "List jobs, newest first.")
 final class JobsListCommand extends DatabaseCommand {
   @Option(names = "--queue", paramLabel = "QUEUE", description = "Only jobs of this queue.")
   String queue;

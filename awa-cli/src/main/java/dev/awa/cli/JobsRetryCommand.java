@@ -7,7 +7,6 @@ import picocli.CommandLine.Parameters;
 /** {@code awa jobs retry ID}: makes a finished job available again now. */
 @Command(
     name = "retry",
-    mixinStandardHelpOptions = true,
     description = {
       "Make a completed, failed or cancelled job available again now.",
       "A job whose attempts are spent gets one more."

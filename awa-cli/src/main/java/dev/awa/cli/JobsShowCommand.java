@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code awa jobs show ID}: every column of one job, args and errors pretty-printed. */
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one job in full.")
+@Command(name = "show", description = "Show one job in full.")
 final class JobsShowCommand extends DatabaseCommand {
   @Parameters(paramLabel = "ID", description = "Job id.")
   long id;

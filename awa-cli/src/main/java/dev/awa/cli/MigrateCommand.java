@@ -7,7 +7,6 @@ import picocli.CommandLine.Option;
 /** {@code awa migrate}: applies the schema, or prints it with {@code --sql}. */
 @Command(
     name = "migrate",
-    mixinStandardHelpOptions = true,
     description = {
       "Bring the Awa schema up to date (idempotent; safe while workers run).",
       "With --sql, print the full schema SQL instead, for Flyway, Liquibase or review."

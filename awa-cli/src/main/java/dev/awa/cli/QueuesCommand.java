@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
  */
 @Command(
     name = "queues",
-    mixinStandardHelpOptions = true,
     description = "Pause and resume queues.",
     subcommands = {QueuesPauseCommand.class, QueuesResumeCommand.class})
 final class QueuesCommand {}

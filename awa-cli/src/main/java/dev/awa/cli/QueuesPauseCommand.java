@@ -6,7 +6,6 @@ import picocli.CommandLine.Parameters;
 /** {@code awa queues pause QUEUE}: workers stop claiming from the queue until it is resumed. */
 @Command(
     name = "pause",
-    mixinStandardHelpOptions = true,
     description = "Stop workers claiming from a queue (running jobs finish; new jobs still queue).")
 final class QueuesPauseCommand extends DatabaseCommand {
   @Parameters(paramLabel = "QUEUE", description = "Queue name.")

@@ -4,10 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code awa queues resume QUEUE}: workers claim from the queue again, woken at once. */
-@Command(
-    name = "resume",
-    mixinStandardHelpOptions = true,
-    description = "Let workers claim from a paused queue again.")
+@Command(name = "resume", description = "Let workers claim from a paused queue again.")
 final class QueuesResumeCommand extends DatabaseCommand {
   @Parameters(paramLabel = "QUEUE", description = "Queue name.")
   String queue;

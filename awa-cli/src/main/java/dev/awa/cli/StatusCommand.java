@@ -18,7 +18,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "status",
-    mixinStandardHelpOptions = true,
     description = "Show queues, runtime instances, the maintenance leader and its branches.")
 final class StatusCommand extends DatabaseCommand {
   /** Column order of the queue table; waiting_external is shortened to keep rows narrow. */

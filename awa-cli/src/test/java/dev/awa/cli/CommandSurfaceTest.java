@@ -22,6 +22,12 @@ class CommandSurfaceTest {
     Cli.Result result = Cli.run("--version");
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("schema version " + Migrations.LATEST_VERSION);
+
+    // Subcommands inherit --version and --help from the root command.
+    assertThat(Cli.run("jobs", "list", "--version").out()).isEqualTo(result.out());
+    assertThat(Cli.run("queues", "pause", "--help").out())
+        .startsWith("Usage: awa queues pause")
+        .contains("Exit codes:");
   }
 
   @Test
