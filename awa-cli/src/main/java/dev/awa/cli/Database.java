@@ -2,9 +2,12 @@ package dev.awa.cli;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.pool.HikariPool;
 import dev.awa.core.AwaClient;
 import dev.awa.core.Migrations;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -32,21 +35,38 @@ final class Database implements AutoCloseable {
    */
   static Database open(String jdbcUrl) {
     String target = DatabaseUrls.describe(jdbcUrl);
+    probe(jdbcUrl, target);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("awa-cli");
     config.setMaximumPoolSize(POOL_SIZE);
     config.setMinimumIdle(0);
-    // Fail on the first attempt instead of retrying for connectionTimeout: the user is waiting.
-    config.setInitializationFailTimeout(1);
+    // probe() already proved the server answers; Hikari's own fail-fast check would sleep a
+    // second after a failed attempt before giving up, on every failing command.
+    config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
-    config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
-    config.addDataSourceProperty("ApplicationName", "awa-cli");
-    try {
-      return new Database(new HikariDataSource(config), target);
-    } catch (HikariPool.PoolInitializationException e) {
-      throw ConnectionFailures.describe(target, e.getCause() == null ? e : e.getCause());
+    config.setDataSourceProperties(connectionProperties());
+    return new Database(new HikariDataSource(config), target);
+  }
+
+  /**
+   * Makes one plain connection, so a failure surfaces at once as the driver's own exception with
+   * its SQLSTATE and cause.
+   */
+  private static void probe(String jdbcUrl, String target) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, connectionProperties())) {
+      // Connected: the server is reachable and accepts the login.
+    } catch (SQLException e) {
+      throw ConnectionFailures.describe(target, e);
     }
+  }
+
+  private static Properties connectionProperties() {
+    Properties p = new Properties();
+    p.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+    // Names the session in pg_stat_activity.
+    p.setProperty("ApplicationName", "awa-cli");
+    return p;
   }
 
   /** The pool. */
