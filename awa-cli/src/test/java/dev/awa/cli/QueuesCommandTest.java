@@ -31,11 +31,16 @@ class QueuesCommandTest {
   }
 
   @Test
-  void missingQueueNameIsAUsageError(TestDatabase db) {
+  void missingOrBlankQueueNameIsAUsageError(TestDatabase db) {
     long pauseRowsBefore = db.queryLong("SELECT count(*) FROM awa.queue_meta");
     Cli.Result result = Cli.run("queues", "pause", Cli.urlOption(db));
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(result.errorLine()).contains("Missing required parameter: 'QUEUE'");
+
+    Cli.Result blank = Cli.run("queues", "pause", " ", Cli.urlOption(db));
+    assertThat(blank.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(blank.errorLine())
+        .isEqualTo("awa: queue: must be non-blank and at most 200 characters");
     assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta")).isEqualTo(pauseRowsBefore);
   }
 }
