@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,15 +135,13 @@ final class JobExecutor {
         if (run.isCancelled() && !run.deadlineExceeded()) {
           log.debug("job {} ended after it was cancelled ({})", run.id(), run.cancelReason());
         }
-        retryOrFail(run, entry, retryPolicy.backoff(attempt));
+        retryOrFail(run, entry, () -> retryPolicy.backoff(attempt));
       } else if (result == null || result instanceof JobResult.Completed) {
         completer.submit(run);
         return; // the completer takes it out of flight once acknowledged
       } else if (result instanceof JobResult.Retry r) {
         retryOrFail(
-            run,
-            new JobError(attempt, Instant.now(), "awa.retry_requested", r.reason()),
-            r.delay());
+            run, new JobError(attempt, Instant.now(), "awa.retry_requested", r.reason()), r::delay);
       } else if (result instanceof JobResult.Snooze s) {
         if (written(run, "snooze", client.snooze(job.lease(), s.delay()))) {
           Listeners.safely(() -> listener.onSnoozed(job, took(run)));
@@ -164,7 +163,7 @@ final class JobExecutor {
                   Instant.now(),
                   "awa.no_callback",
                   "handler returned waitForCallback() without registerCallback()");
-          retryOrFail(run, entry, retryPolicy.backoff(attempt));
+          retryOrFail(run, entry, () -> retryPolicy.backoff(attempt));
         } else {
           written(run, "park", client.parkForCallback(job.lease()));
         }
@@ -193,7 +192,7 @@ final class JobExecutor {
           Listeners.safely(() -> listener.onFailed(job, took(run)));
         }
       } else {
-        retryOrFail(run, entry, retryPolicy.backoff(job.attempt()));
+        retryOrFail(run, entry, () -> retryPolicy.backoff(job.attempt()));
       }
     } catch (RuntimeException e) {
       log.warn("could not record the outcome of job {}", run.id(), e);
@@ -201,13 +200,15 @@ final class JobExecutor {
     inFlight.remove(run);
   }
 
-  private void retryOrFail(JobRun run, JobError entry, Duration delay) {
+  private void retryOrFail(JobRun run, JobError entry, Supplier<Duration> delay) {
+    // The policy is asked only when another attempt follows.
     JobRow job = run.job();
     if (job.attempt() >= job.maxAttempts()) {
       if (written(run, "fail", client.fail(job.lease(), entry))) {
         Listeners.safely(() -> listener.onFailed(job, took(run)));
       }
-    } else if (written(run, "retry", client.retry(job.lease(), Instant.now().plus(delay), entry))) {
+    } else if (written(
+        run, "retry", client.retry(job.lease(), Instant.now().plus(delay.get()), entry))) {
       Listeners.safely(() -> listener.onRetried(job, took(run)));
     }
   }
