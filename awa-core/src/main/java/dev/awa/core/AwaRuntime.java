@@ -126,6 +126,29 @@ public final class AwaRuntime implements AutoCloseable {
     return inFlight.size();
   }
 
+  /** Claim and flush counters, for diagnostics and the throughput measure. */
+  String stats() {
+    StringBuilder sb = new StringBuilder();
+    for (QueueProducer p : producers.values()) {
+      long n = Math.max(1, p.claimStatements.sum());
+      sb.append(
+          String.format(
+              "queue %s: %d claims, %.1f jobs/claim, %.2f ms/claim; ",
+              p.config().name(),
+              p.claimStatements.sum(),
+              p.claimedJobs.sum() / (double) n,
+              p.claimNanos.sum() / 1e6 / n));
+    }
+    long f = Math.max(1, completer.flushes.sum());
+    sb.append(
+        String.format(
+            "completer: %d flushes, %.1f jobs/flush, %.2f ms/flush",
+            completer.flushes.sum(),
+            completer.flushedJobs.sum() / (double) f,
+            completer.flushNanos.sum() / 1e6 / f));
+    return sb.toString();
+  }
+
   /** Whether the LISTEN session is up (false with LISTEN disabled or while it reconnects). */
   boolean isListening() {
     return notifications != null && notifications.isListening();
@@ -275,7 +298,10 @@ public final class AwaRuntime implements AutoCloseable {
         log.warn(
             "hand-back of {} jobs failed; the heartbeat rescue will free them", batch.size(), e);
       }
-      batch.forEach(inFlight::remove);
+      for (JobRun r : batch) {
+        inFlight.remove(r);
+        r.releaseSlot();
+      }
     }
   }
 
@@ -290,9 +316,27 @@ public final class AwaRuntime implements AutoCloseable {
     producers.values().forEach(QueueProducer::wake);
   }
 
+  /**
+   * A cancel notification names a job, not an attempt: a late one (say, for a rescued attempt whose
+   * job this runtime has since claimed again) must not stop the newer attempt. So the lease is
+   * checked (and refreshed) first; only a lease that is gone raises the flag. When the check itself
+   * fails the flag stays down and the next heartbeat decides.
+   */
   private void cancelInFlight(long jobId) {
     JobRun run = inFlight.get(jobId);
-    if (run != null && run.cancel("cancelled (operator or rescue)")) {
+    if (run == null || run.handlerDone()) {
+      return;
+    }
+    try {
+      if (client.heartbeat(List.of(run.lease())).contains(jobId)) {
+        log.debug("cancel notification for job {} did not concern attempt {}", jobId, run.lease());
+        return;
+      }
+    } catch (RuntimeException e) {
+      log.debug("could not check the lease of job {}; the next heartbeat will", jobId, e);
+      return;
+    }
+    if (run.cancel("cancelled (operator or rescue)")) {
       log.debug("job {} cancelled through notification", jobId);
     }
   }

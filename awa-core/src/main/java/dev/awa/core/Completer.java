@@ -30,6 +30,11 @@ final class Completer implements Runnable {
   private final Thread thread;
   private volatile boolean stopping;
   private long lastFailureLogNanos;
+  final java.util.concurrent.atomic.LongAdder flushes = new java.util.concurrent.atomic.LongAdder();
+  final java.util.concurrent.atomic.LongAdder flushedJobs =
+      new java.util.concurrent.atomic.LongAdder();
+  final java.util.concurrent.atomic.LongAdder flushNanos =
+      new java.util.concurrent.atomic.LongAdder();
 
   Completer(AwaClient client, InFlightJobs inFlight, Duration flushInterval, String instanceId) {
     this.client = client;
@@ -118,8 +123,12 @@ final class Completer implements Runnable {
       leases.add(r.lease());
     }
     Set<Long> done;
+    long t0 = System.nanoTime();
     try {
       done = client.completeMany(leases);
+      flushes.increment();
+      flushedJobs.add(batch.size());
+      flushNanos.add(System.nanoTime() - t0);
     } catch (RuntimeException e) {
       log.warn("batched complete of {} jobs failed; completing one by one", batch.size(), e);
       flushOneByOne(batch);
@@ -147,6 +156,7 @@ final class Completer implements Runnable {
 
   private void finish(JobRun r, boolean applied) {
     inFlight.remove(r);
+    r.releaseSlot();
     Duration took = Duration.ofNanos(System.nanoTime() - r.startedNanos);
     if (applied) {
       Listeners.safely(() -> listener.onCompleted(r.job(), took));

@@ -57,11 +57,12 @@ final class JobExecutor {
   void submit(
       JobRow job, Duration deadline, long claimedNanos, Executor threads, Runnable releaseSlot) {
     JobRun run = new JobRun(job, client, deadline, claimedNanos);
+    run.holdSlot(releaseSlot);
     inFlight.add(run);
     long delay = run.deadlineNanos() - System.nanoTime();
     run.armDeadline(timer.schedule(run::expireDeadline, Math.max(0, delay), TimeUnit.NANOSECONDS));
     try {
-      threads.execute(() -> runAndRelease(run, releaseSlot));
+      threads.execute(() -> runAndRelease(run));
     } catch (RejectedExecutionException e) {
       log.warn("executor refused job {}; handing it back", job.id());
       run.handlerFinished();
@@ -71,23 +72,27 @@ final class JobExecutor {
         log.warn("hand-back of job {} failed; the heartbeat rescue will retry it", job.id(), ex);
       } finally {
         inFlight.remove(run);
-        releaseSlot.run();
+        run.releaseSlot();
       }
     }
   }
 
-  private void runAndRelease(JobRun run, Runnable releaseSlot) {
+  private void runAndRelease(JobRun run) {
+    boolean handedToCompleter = false;
     try {
-      execute(run);
+      handedToCompleter = execute(run);
     } catch (RuntimeException | Error e) {
       log.error("unexpected failure running job {}", run.id(), e);
       inFlight.remove(run);
     } finally {
-      releaseSlot.run();
+      if (!handedToCompleter) {
+        run.releaseSlot();
+      }
     }
   }
 
-  private void execute(JobRun run) {
+  /** Runs the handler and writes its outcome; true when the completer now owns the slot. */
+  private boolean execute(JobRun run) {
     run.startedNanos = System.nanoTime();
     run.handlerStarted(Thread.currentThread());
     JobResult result = null;
@@ -102,7 +107,7 @@ final class JobExecutor {
         if (worker == null) {
           run.handlerFinished();
           unknownKind(run);
-          return;
+          return false;
         }
         Listeners.safely(() -> listener.onStarted(run.job()));
         result = worker.perform(run);
@@ -116,10 +121,10 @@ final class JobExecutor {
     } finally {
       run.handlerFinished();
     }
-    apply(run, result, error);
+    return apply(run, result, error);
   }
 
-  private void apply(JobRun run, JobResult result, Throwable error) {
+  private boolean apply(JobRun run, JobResult result, Throwable error) {
     JobRow job = run.job();
     int attempt = job.attempt();
     try {
@@ -138,7 +143,7 @@ final class JobExecutor {
         retryOrFail(run, entry, () -> retryPolicy.backoff(attempt));
       } else if (result == null || result instanceof JobResult.Completed) {
         completer.submit(run);
-        return; // the completer takes it out of flight once acknowledged
+        return true; // the completer frees the slot and takes it out of flight once acknowledged
       } else if (result instanceof JobResult.Retry r) {
         retryOrFail(
             run, new JobError(attempt, Instant.now(), "awa.retry_requested", r.reason()), r::delay);
@@ -175,6 +180,7 @@ final class JobExecutor {
           e);
     }
     inFlight.remove(run);
+    return false;
   }
 
   private void unknownKind(JobRun run) {

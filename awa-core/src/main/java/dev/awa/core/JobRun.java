@@ -26,6 +26,8 @@ final class JobRun implements JobContext {
   private volatile UUID callbackId;
   private volatile ScheduledFuture<?> deadlineTimer;
   volatile long startedNanos;
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> slot =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   JobRun(JobRow job, AwaClient client, Duration deadline, long claimedNanos) {
     this.job = job;
@@ -68,6 +70,22 @@ final class JobRun implements JobContext {
     }
     callbackId = id.get();
     return callbackId;
+  }
+
+  /** Remembers how to free this attempt's handler slot. */
+  void holdSlot(Runnable release) {
+    slot.set(release);
+  }
+
+  /**
+   * Frees the handler slot, once. A completed attempt keeps its slot until its acknowledgement is
+   * written, so un-acknowledged completions can never pile up beyond the queue's concurrency.
+   */
+  void releaseSlot() {
+    Runnable r = slot.getAndSet(null);
+    if (r != null) {
+      r.run();
+    }
   }
 
   UUID callbackId() {
