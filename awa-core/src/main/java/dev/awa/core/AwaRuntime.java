@@ -68,7 +68,7 @@ public final class AwaRuntime implements AutoCloseable {
   private final InFlightJobs inFlight = new InFlightJobs();
   private final Map<String, QueueProducer> producers = new LinkedHashMap<>();
   private final List<ExecutorService> ownPools = new ArrayList<>();
-  private State state = State.NEW;
+  private volatile State state = State.NEW;
   private ScheduledThreadPoolExecutor timer;
   private Completer completer;
   private Heartbeater heartbeater;
@@ -117,7 +117,7 @@ public final class AwaRuntime implements AutoCloseable {
   }
 
   /** Whether {@link #start()} ran and {@link #close()} has not. */
-  public synchronized boolean isRunning() {
+  public boolean isRunning() {
     return state == State.RUNNING;
   }
 
