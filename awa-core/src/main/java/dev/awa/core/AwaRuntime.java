@@ -126,6 +126,11 @@ public final class AwaRuntime implements AutoCloseable {
     return inFlight.size();
   }
 
+  /** Batched acks that failed and were retried one by one. */
+  long completerFallbacks() {
+    return completer.fallbacks.sum();
+  }
+
   /** Claim and flush counters, for diagnostics and the throughput measure. */
   String stats() {
     StringBuilder sb = new StringBuilder();

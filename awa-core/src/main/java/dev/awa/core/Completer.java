@@ -30,6 +30,9 @@ final class Completer implements Runnable {
   private final Thread thread;
   private volatile boolean stopping;
   private long lastFailureLogNanos;
+  private long lastBatchFailureLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+  final java.util.concurrent.atomic.LongAdder fallbacks =
+      new java.util.concurrent.atomic.LongAdder();
   final java.util.concurrent.atomic.LongAdder flushes = new java.util.concurrent.atomic.LongAdder();
   final java.util.concurrent.atomic.LongAdder flushedJobs =
       new java.util.concurrent.atomic.LongAdder();
@@ -130,7 +133,14 @@ final class Completer implements Runnable {
       flushedJobs.add(batch.size());
       flushNanos.add(System.nanoTime() - t0);
     } catch (RuntimeException e) {
-      log.warn("batched complete of {} jobs failed; completing one by one", batch.size(), e);
+      fallbacks.increment();
+      long now = System.nanoTime();
+      if (now - lastBatchFailureLogNanos > TimeUnit.SECONDS.toNanos(10)) {
+        lastBatchFailureLogNanos = now;
+        log.warn("batched complete of {} jobs failed; completing one by one", batch.size(), e);
+      } else {
+        log.debug("batched complete of {} jobs failed; completing one by one", batch.size(), e);
+      }
       flushOneByOne(batch);
       return;
     }

@@ -391,6 +391,104 @@ class AwaRuntimeTest {
   }
 
   @Test
+  void neverRunsOrHoldsMoreThanTheQueueConcurrency(TestDatabase db) {
+    String q = "capacity";
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    AtomicInteger maxRunningRows = new AtomicInteger();
+    AwaRuntime rt =
+        started(
+            AwaRuntime.builder(db.dataSource())
+                .queue(q, 3)
+                .claimBatchSize(100)
+                .pollInterval(Duration.ofMillis(50))
+                .register(
+                    "count",
+                    ctx -> {
+                      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                      long rows =
+                          db.queryLong(
+                              "SELECT count(*) FROM awa.jobs WHERE queue = ? AND state = 'running'",
+                              q);
+                      maxRunningRows.accumulateAndGet((int) rows, Math::max);
+                      running.decrementAndGet();
+                      return JobResult.completed();
+                    }));
+    rt.client().enqueueMany(Collections.nCopies(200, RuntimeTesting.job("count", q)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                db.queryLong(
+                        "SELECT count(*) FROM awa.jobs WHERE queue = ? AND state = 'completed'", q)
+                    == 200);
+    assertThat(maxRunning.get()).isBetween(1, 3);
+    // Un-acknowledged completions keep their slot, so the database never sees more either.
+    assertThat(maxRunningRows.get()).isBetween(1, 3);
+  }
+
+  @Test
+  void telemetryListenerSeesTheLifecycle(TestDatabase db) {
+    String q = "telemetry";
+    Map<String, AtomicInteger> events = new ConcurrentHashMap<>();
+    AwaListener listener =
+        new AwaListener() {
+          void count(String e) {
+            events.computeIfAbsent(e, k -> new AtomicInteger()).incrementAndGet();
+          }
+
+          @Override
+          public void onClaimed(JobRow job, Duration wait) {
+            count("claimed");
+          }
+
+          @Override
+          public void onStarted(JobRow job) {
+            count("started");
+          }
+
+          @Override
+          public void onCompleted(JobRow job, Duration d) {
+            count("completed");
+          }
+
+          @Override
+          public void onRetried(JobRow job, Duration d) {
+            count("retried");
+          }
+
+          @Override
+          public void onFailed(JobRow job, Duration d) {
+            count("failed");
+            throw new IllegalStateException("listeners that throw are ignored");
+          }
+        };
+    AwaRuntime rt =
+        started(
+            AwaRuntime.builder(db.dataSource())
+                .queue(q, 2)
+                .pollInterval(Duration.ofMillis(50))
+                .listener(listener)
+                .retryPolicy(attempt -> Duration.ZERO)
+                .register("ok", ctx -> JobResult.completed())
+                .register(
+                    "flaky",
+                    ctx -> {
+                      throw new IllegalStateException("no");
+                    }));
+    rt.client().enqueue(RuntimeTesting.job("ok", q));
+    rt.client().enqueue(NewJob.builder("flaky").queue(q).maxAttempts(2).build());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> events.containsKey("completed") && events.containsKey("failed"));
+    assertThat(events.get("claimed").get()).isEqualTo(3);
+    assertThat(events.get("started").get()).isEqualTo(3);
+    assertThat(events.get("completed").get()).isEqualTo(1);
+    assertThat(events.get("retried").get()).isEqualTo(1);
+    assertThat(events.get("failed").get()).isEqualTo(1);
+  }
+
+  @Test
   void builderRejectsBadOptionsByName(TestDatabase db) {
     AwaRuntime.Builder b = AwaRuntime.builder(db.dataSource());
     assertThatThrownBy(() -> b.queue("q", 0))
