@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -486,6 +487,46 @@ class AwaRuntimeTest {
     assertThat(events.get("completed").get()).isEqualTo(1);
     assertThat(events.get("retried").get()).isEqualTo(1);
     assertThat(events.get("failed").get()).isEqualTo(1);
+  }
+
+  @Test
+  void handlersRunOnTheUserExecutorWhichIsLeftRunning(TestDatabase db) throws Exception {
+    java.util.concurrent.ExecutorService mine =
+        java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "user-pool");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Set<String> threadNames = ConcurrentHashMap.newKeySet();
+      AwaRuntime rt =
+          started(
+              AwaRuntime.builder(db.dataSource())
+                  .queue("user-exec", 4)
+                  .executor(mine)
+                  .pollInterval(Duration.ofMillis(50))
+                  .register(
+                      "noop",
+                      ctx -> {
+                        threadNames.add(Thread.currentThread().getName());
+                        return JobResult.completed();
+                      }));
+      rt.client().enqueueMany(Collections.nCopies(20, RuntimeTesting.job("noop", "user-exec")));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  db.queryLong(
+                          "SELECT count(*) FROM awa.jobs WHERE queue = 'user-exec'"
+                              + " AND state = 'completed'")
+                      == 20);
+      rt.close();
+      assertThat(threadNames).containsOnly("user-pool");
+      assertThat(mine.isShutdown()).isFalse();
+    } finally {
+      mine.shutdownNow();
+    }
   }
 
   @Test

@@ -25,7 +25,7 @@ class GracefulShutdownTest {
         AwaRuntime.builder(db.dataSource())
             .queue(q, 100)
             .pollInterval(Duration.ofMillis(50))
-            .drainTimeout(Duration.ofSeconds(2))
+            .drainTimeout(Duration.ofSeconds(5))
             .register(
                 "slow",
                 ctx -> {
