@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -371,7 +372,7 @@ public final class AwaRuntime implements AutoCloseable {
     return pool;
   }
 
-  private static java.util.concurrent.ThreadFactory named(String prefix, boolean single) {
+  private static ThreadFactory named(String prefix, boolean single) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, single ? prefix : prefix + n.incrementAndGet());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +32,10 @@ final class Completer implements Runnable {
   private volatile boolean stopping;
   private long lastFailureLogNanos;
   private long lastBatchFailureLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
-  final java.util.concurrent.atomic.LongAdder fallbacks =
-      new java.util.concurrent.atomic.LongAdder();
-  final java.util.concurrent.atomic.LongAdder flushes = new java.util.concurrent.atomic.LongAdder();
-  final java.util.concurrent.atomic.LongAdder flushedJobs =
-      new java.util.concurrent.atomic.LongAdder();
-  final java.util.concurrent.atomic.LongAdder flushNanos =
-      new java.util.concurrent.atomic.LongAdder();
+  final LongAdder fallbacks = new LongAdder();
+  final LongAdder flushes = new LongAdder();
+  final LongAdder flushedJobs = new LongAdder();
+  final LongAdder flushNanos = new LongAdder();
 
   Completer(AwaClient client, InFlightJobs inFlight, Duration flushInterval, String instanceId) {
     this.client = client;

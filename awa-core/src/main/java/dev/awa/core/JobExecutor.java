@@ -2,11 +2,14 @@ package dev.awa.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +70,7 @@ final class JobExecutor {
       log.warn("executor refused job {}; handing it back", job.id());
       run.handlerFinished();
       try {
-        client.handBack(java.util.List.of(run.lease()));
+        client.handBack(List.of(run.lease()));
       } catch (RuntimeException ex) {
         log.warn("hand-back of job {} failed; the heartbeat rescue will retry it", job.id(), ex);
       } finally {
@@ -99,9 +102,9 @@ final class JobExecutor {
     Throwable error = null;
     try {
       if (run.deadlineExceeded()) {
-        error = new java.util.concurrent.TimeoutException("deadline passed before the job started");
+        error = new TimeoutException("deadline passed before the job started");
       } else if (run.isCancelled()) {
-        error = new java.util.concurrent.CancellationException(run.cancelReason());
+        error = new CancellationException(run.cancelReason());
       } else {
         Worker worker = workers.get(run.kind());
         if (worker == null) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One attempt in flight in this runtime, from claim until its outcome is written: the context its
@@ -26,8 +27,7 @@ final class JobRun implements JobContext {
   private volatile UUID callbackId;
   private volatile ScheduledFuture<?> deadlineTimer;
   volatile long startedNanos;
-  private final java.util.concurrent.atomic.AtomicReference<Runnable> slot =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<Runnable> slot = new AtomicReference<>();
 
   JobRun(JobRow job, AwaClient client, Duration deadline, long claimedNanos) {
     this.job = job;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -42,13 +43,10 @@ final class QueueProducer implements Runnable {
   private boolean backlog;
 
   /** Claim statements run and jobs they returned, for diagnostics and the throughput measure. */
-  final java.util.concurrent.atomic.LongAdder claimStatements =
-      new java.util.concurrent.atomic.LongAdder();
+  final LongAdder claimStatements = new LongAdder();
 
-  final java.util.concurrent.atomic.LongAdder claimedJobs =
-      new java.util.concurrent.atomic.LongAdder();
-  final java.util.concurrent.atomic.LongAdder claimNanos =
-      new java.util.concurrent.atomic.LongAdder();
+  final LongAdder claimedJobs = new LongAdder();
+  final LongAdder claimNanos = new LongAdder();
 
   QueueProducer(
       QueueConfig queue,
