@@ -1,0 +1,175 @@
+package dev.awa.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acknowledges completed attempts in batches: one thread takes every completion handed to it, waits
+ * up to the flush interval (about a millisecond) for more, and completes the batch with one fenced
+ * statement. If the batch statement fails, each attempt is completed on its own; one that still
+ * fails is kept and retried on the next round, so an ack is never dropped while the runtime lives
+ * (its heartbeats keep the lease meanwhile). A stale ack (the job was rescued or cancelled) is
+ * logged at debug and dropped.
+ */
+final class Completer implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Completer.class);
+  static final int MAX_BATCH = 1_000;
+
+  private final AwaClient client;
+  private final InFlightJobs inFlight;
+  private final AwaListener listener;
+  private final long lingerNanos;
+  private final LinkedBlockingQueue<JobRun> pending = new LinkedBlockingQueue<>();
+  private final List<JobRun> retryLater = new ArrayList<>();
+  private final Thread thread;
+  private volatile boolean stopping;
+  private long lastFailureLogNanos;
+  private long lastBatchFailureLogNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+  final LongAdder fallbacks = new LongAdder();
+  final LongAdder flushes = new LongAdder();
+  final LongAdder flushedJobs = new LongAdder();
+  final LongAdder flushNanos = new LongAdder();
+
+  Completer(AwaClient client, InFlightJobs inFlight, Duration flushInterval, String instanceId) {
+    this.client = client;
+    this.inFlight = inFlight;
+    this.listener = client.listener();
+    this.lingerNanos = flushInterval.toNanos();
+    this.thread = new Thread(this, "awa-completer-" + instanceId);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Hands a completed attempt over; returns at once. */
+  void submit(JobRun run) {
+    pending.add(run);
+  }
+
+  /** Flushes everything handed over so far, then stops the thread; waits up to {@code timeout}. */
+  void stop(Duration timeout) throws InterruptedException {
+    stopping = true;
+    thread.join(Math.max(1, timeout.toMillis()));
+    if (thread.isAlive()) {
+      thread.interrupt();
+      thread.join(1_000);
+    }
+  }
+
+  @Override
+  public void run() {
+    List<JobRun> batch = new ArrayList<>(MAX_BATCH);
+    while (true) {
+      try {
+        JobRun first = pending.poll(stopping ? 0 : 50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (!retryLater.isEmpty()) {
+            batch.addAll(retryLater);
+            retryLater.clear();
+          } else if (stopping) {
+            return;
+          } else {
+            continue;
+          }
+        } else {
+          batch.add(first);
+          long until = System.nanoTime() + lingerNanos;
+          while (batch.size() < MAX_BATCH) {
+            pending.drainTo(batch, MAX_BATCH - batch.size());
+            long left = until - System.nanoTime();
+            if (batch.size() >= MAX_BATCH || left <= 0) {
+              break;
+            }
+            JobRun next = pending.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+              break;
+            }
+            batch.add(next);
+          }
+        }
+        flush(batch);
+        batch.clear();
+        if (!retryLater.isEmpty() && !stopping) {
+          // The database refused even single-row completes: give it a moment.
+          Thread.sleep(200);
+        }
+      } catch (InterruptedException e) {
+        if (!batch.isEmpty()) {
+          retryLater.addAll(batch);
+        }
+        pending.drainTo(retryLater);
+        if (!retryLater.isEmpty()) {
+          log.warn(
+              "completer stopped with {} unacknowledged completions; their leases will be"
+                  + " rescued and the jobs run again",
+              retryLater.size());
+        }
+        return;
+      }
+    }
+  }
+
+  private void flush(List<JobRun> batch) {
+    List<JobLease> leases = new ArrayList<>(batch.size());
+    for (JobRun r : batch) {
+      leases.add(r.lease());
+    }
+    Set<Long> done;
+    long t0 = System.nanoTime();
+    try {
+      done = client.completeMany(leases);
+      flushes.increment();
+      flushedJobs.add(batch.size());
+      flushNanos.add(System.nanoTime() - t0);
+    } catch (RuntimeException e) {
+      fallbacks.increment();
+      long now = System.nanoTime();
+      if (now - lastBatchFailureLogNanos > TimeUnit.SECONDS.toNanos(10)) {
+        lastBatchFailureLogNanos = now;
+        log.warn("batched complete of {} jobs failed; completing one by one", batch.size(), e);
+      } else {
+        log.debug("batched complete of {} jobs failed; completing one by one", batch.size(), e);
+      }
+      flushOneByOne(batch);
+      return;
+    }
+    for (JobRun r : batch) {
+      finish(r, done.contains(r.id()));
+    }
+  }
+
+  private void flushOneByOne(List<JobRun> batch) {
+    for (JobRun r : batch) {
+      try {
+        finish(r, client.complete(r.lease()) == LeaseOutcome.APPLIED);
+      } catch (RuntimeException e) {
+        long now = System.nanoTime();
+        if (now - lastFailureLogNanos > TimeUnit.SECONDS.toNanos(10)) {
+          lastFailureLogNanos = now;
+          log.warn("complete of job {} failed; will retry", r.id(), e);
+        }
+        retryLater.add(r);
+      }
+    }
+  }
+
+  private void finish(JobRun r, boolean applied) {
+    inFlight.remove(r);
+    r.releaseSlot();
+    Duration took = Duration.ofNanos(System.nanoTime() - r.startedNanos);
+    if (applied) {
+      Listeners.safely(() -> listener.onCompleted(r.job(), took));
+    } else {
+      log.debug("completion of job {} was stale (lease {} lost); dropped", r.id(), r.lease());
+    }
+  }
+}
