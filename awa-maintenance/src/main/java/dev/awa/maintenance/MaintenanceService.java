@@ -15,8 +15,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -290,12 +290,18 @@ public final class MaintenanceService implements AutoCloseable {
   }
 
   private static ScheduledExecutorService thread(String loopName) {
-    return Executors.newSingleThreadScheduledExecutor(
-        r -> {
-          Thread t = new Thread(r, "awa-maint-" + loopName);
-          t.setDaemon(true);
-          return t;
-        });
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "awa-maint-" + loopName);
+              t.setDaemon(true);
+              return t;
+            });
+    // On close, a running body may finish, but ticks scheduled for later must not hold shutdown.
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 
   private static LeaderElector.ConnectionSource leaderConnectionSource(Builder b) {
