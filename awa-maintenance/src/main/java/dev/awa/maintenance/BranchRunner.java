@@ -61,7 +61,9 @@ final class BranchRunner {
   private final LongSupplier nanoTime;
   private final OverrunTracker tracker;
 
+  // Confined to the loop thread (start and kick hop onto it).
   private long nextScheduledNanos;
+  private long generation;
   private volatile boolean stopped;
 
   // Status, written by the loop thread, read by refresh_admin_metadata and branchStatus().
@@ -99,8 +101,25 @@ final class BranchRunner {
   }
 
   void start() {
-    nextScheduledNanos = nanoTime.getAsLong();
-    schedule();
+    kick();
+  }
+
+  /**
+   * Restarts the branch's grid at now, e.g. when this process becomes leader, so a branch with a
+   * long interval runs at once instead of up to one interval later. The chain of ticks scheduled
+   * before is abandoned (its generation no longer matches).
+   */
+  void kick() {
+    try {
+      executor.execute(
+          () -> {
+            generation++;
+            nextScheduledNanos = nanoTime.getAsLong();
+            schedule();
+          });
+    } catch (RejectedExecutionException e) {
+      // The loop is shutting down.
+    }
   }
 
   void stop() {
@@ -112,14 +131,18 @@ final class BranchRunner {
       return;
     }
     long delay = Math.max(0, nextScheduledNanos - nanoTime.getAsLong());
+    long g = generation;
     try {
-      executor.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+      executor.schedule(() -> tick(g), delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // The loop is shutting down.
     }
   }
 
-  private void tick() {
+  private void tick(long g) {
+    if (g != generation) {
+      return; // superseded by kick()
+    }
     long scheduled = nextScheduledNanos;
     try {
       // Every tick checks leadership first: a follower's ticks are no-ops.

@@ -224,6 +224,9 @@ public final class MaintenanceService implements AutoCloseable {
       log.warn("awa maintenance: could not flag this instance as leader: {}", e.getMessage());
     }
     Listeners.safely(() -> config.listener.onLeaderGained(instanceId));
+    for (BranchRunner r : runners) {
+      r.kick();
+    }
   }
 
   private void onLost(String reason) {
