@@ -100,6 +100,7 @@ final class LeaderElector {
   private int backendPid;
   private long pendingSinceNanos;
   private long nextAttemptNotBeforeNanos;
+  private boolean attemptsFailing;
   private volatile boolean closed;
 
   LeaderElector(
@@ -146,6 +147,11 @@ final class LeaderElector {
   }
 
   private void step() {
+    if (closed) {
+      // A step scheduled before close() must not take the lock again after the explicit release:
+      // the lock would stay behind on a pooled connection.
+      return;
+    }
     Duration next = electionInterval;
     try {
       switch (state) {
@@ -206,6 +212,7 @@ final class LeaderElector {
         granted = rs.getBoolean(1);
         pid = rs.getInt(2);
       }
+      attemptsFailing = false;
       if (!granted) {
         release(c);
         return;
@@ -216,7 +223,14 @@ final class LeaderElector {
       pendingSinceNanos = System.nanoTime();
       log.debug("awa maintenance: leader lock taken on backend {}; waiting out the grace", pid);
     } catch (SQLException e) {
-      log.debug("awa maintenance: election attempt failed: {}", e.getMessage());
+      // Once per streak at WARN: a follower that cannot even reach the database is worth knowing
+      // about, but not every election interval.
+      if (!attemptsFailing) {
+        log.warn("awa maintenance: cannot take part in the leader election: {}", e.getMessage());
+        attemptsFailing = true;
+      } else {
+        log.debug("awa maintenance: election attempt failed: {}", e.getMessage());
+      }
       if (c != null) {
         abort(c);
       }
@@ -270,6 +284,9 @@ final class LeaderElector {
         abort(c);
         nextAttemptNotBeforeNanos = System.nanoTime() + electionInterval.multipliedBy(2).toNanos();
       }
+    }
+    if (!wasLeader && !orderly) {
+      log.info("awa maintenance: gave the leader lock up before leading: {}", reason);
     }
     if (wasLeader) {
       if (orderly) {

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -217,26 +218,38 @@ public final class MaintenanceService implements AutoCloseable {
     return context;
   }
 
+  /**
+   * Called on the election thread, which must stay free for health checks: the admin-table write
+   * goes to another thread (a pool that is exhausted must not delay a step-down). It is best
+   * effort; refresh_admin_metadata, kicked below, writes the same flags again at once.
+   */
   private void onGained() {
-    try (Connection c = config.dataSource.getConnection()) {
-      RefreshAdminMetadataBranch.markLeader(c, instanceId, hostname, pid);
-    } catch (SQLException e) {
-      log.warn("awa maintenance: could not flag this instance as leader: {}", e.getMessage());
-    }
+    CompletableFuture.runAsync(
+        () -> {
+          try (Connection c = config.dataSource.getConnection()) {
+            RefreshAdminMetadataBranch.markLeader(c, instanceId, hostname, pid);
+          } catch (SQLException e) {
+            log.warn("awa maintenance: could not flag this instance as leader: {}", e.getMessage());
+          }
+        });
     Listeners.safely(() -> config.listener.onLeaderGained(instanceId));
     for (BranchRunner r : runners) {
       r.kick();
     }
   }
 
+  /** As {@link #onGained()}: the flag is cleared off the election thread, best effort. */
   private void onLost(String reason) {
-    try (Connection c = config.dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(RefreshAdminMetadataBranch.CLEAR_SELF)) {
-      ps.setString(1, instanceId);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      log.debug("awa maintenance: could not clear the leader flag: {}", e.getMessage());
-    }
+    CompletableFuture.runAsync(
+        () -> {
+          try (Connection c = config.dataSource.getConnection();
+              PreparedStatement ps = c.prepareStatement(RefreshAdminMetadataBranch.CLEAR_SELF)) {
+            ps.setString(1, instanceId);
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            log.debug("awa maintenance: could not clear the leader flag: {}", e.getMessage());
+          }
+        });
     Listeners.safely(() -> config.listener.onLeaderLost(instanceId, reason));
   }
 

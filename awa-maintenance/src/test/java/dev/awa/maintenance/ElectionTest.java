@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 /** Election against a real PostgreSQL: failover, single leadership, explicit release. */
 @AwaTest
 class ElectionTest {
-  private static final Duration ELECTION = Duration.ofSeconds(1);
+  // Takeover needs up to one election interval plus the grace (health interval + timeout), so
+  // "within two election intervals" holds with a generous timeout for a loaded CI machine.
+  private static final Duration ELECTION = Duration.ofMillis(1500);
   private static final Duration HEALTH = Duration.ofMillis(100);
-  private static final Duration HEALTH_TIMEOUT = Duration.ofMillis(300);
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
 
   private final TestDatabase db;
 
@@ -169,6 +171,8 @@ class ElectionTest {
       }
       assertThat(sampler.longestBothNanos.get()).isZero();
     }
+    // close() released the lock explicitly and no step re-took it afterwards.
+    assertThat(db.queryLong(LeaderElector.HOLDER_SQL)).isNull();
   }
 
   @Test
