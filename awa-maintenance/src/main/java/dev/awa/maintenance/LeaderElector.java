@@ -197,6 +197,8 @@ final class LeaderElector {
       c.setNetworkTimeout(Runnable::run, (int) Math.max(1, healthTimeout.toMillis()));
       try (Statement st = c.createStatement()) {
         st.execute("SET application_name = 'awa-leader'");
+        // Bounds the health check on the server side too (the socket timeout bounds the wait).
+        st.execute("SET statement_timeout = " + Math.max(1, healthTimeout.toMillis()));
         // Server-side keepalives: if this host vanishes, PostgreSQL drops the session (and the
         // lock) in about 10 + 5·3 = 25 s instead of the OS default of hours. Ignored on Unix
         // sockets.
@@ -302,6 +304,7 @@ final class LeaderElector {
   private static void release(Connection c) {
     try (Statement st = c.createStatement()) {
       st.execute("RESET application_name");
+      st.execute("RESET statement_timeout");
       st.execute("RESET tcp_keepalives_idle");
       st.execute("RESET tcp_keepalives_interval");
       st.execute("RESET tcp_keepalives_count");
