@@ -35,6 +35,8 @@ abstract class RescueBranch implements MaintenanceBranch {
   static final String NOTIFY_CANCEL =
       "SELECT pg_notify('awa_job_cancel', x::text) FROM unnest(?::bigint[]) AS x";
 
+  private final String kind;
+  private final boolean notifiesCancel;
   private final Duration interval;
   private final int batchSize;
   private final int maxBatches;
@@ -43,12 +45,16 @@ abstract class RescueBranch implements MaintenanceBranch {
   private final String failSql;
 
   /**
+   * @param kind metric tag and error-class suffix: heartbeat, deadline, callback_timeout
+   * @param notifiesCancel whether rescued rows may still have a running handler to tell
    * @param state the literal state rescued rows are in (so the partial index applies)
    * @param candidate predicate over a candidate row, may have one millis parameter
    * @param order the column of the partial index to walk
    * @param message SQL text expression over the row giving the error message
    */
   RescueBranch(
+      String kind,
+      boolean notifiesCancel,
       Duration interval,
       int batchSize,
       int maxBatches,
@@ -57,6 +63,8 @@ abstract class RescueBranch implements MaintenanceBranch {
       String candidate,
       String order,
       String message) {
+    this.kind = kind;
+    this.notifiesCancel = notifiesCancel;
     this.interval = interval;
     this.batchSize = batchSize;
     this.maxBatches = maxBatches;
@@ -64,7 +72,7 @@ abstract class RescueBranch implements MaintenanceBranch {
     String entry =
         "jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(),"
             + " 'error_class', 'rescue."
-            + kind()
+            + kind
             + "', 'message', "
             + message
             + "))";
@@ -105,10 +113,9 @@ abstract class RescueBranch implements MaintenanceBranch {
   }
 
   /** Metric tag and error-class suffix: heartbeat, deadline, callback_timeout. */
-  abstract String kind();
-
-  /** Whether rescued rows may still have a running handler to tell. */
-  abstract boolean notifiesCancel();
+  final String kind() {
+    return kind;
+  }
 
   /** Binds the candidate's parameter (if any) at {@code index}; returns the next index. */
   int bindCandidate(PreparedStatement ps, int index) throws java.sql.SQLException {
@@ -140,7 +147,7 @@ abstract class RescueBranch implements MaintenanceBranch {
     if (rescued > 0) {
       int count = rescued;
       int dead = failed;
-      Listeners.safely(() -> ctx.listener().onRescued(kind(), count, dead));
+      Listeners.safely(() -> ctx.listener().onRescued(kind, count, dead));
     }
   }
 
@@ -171,7 +178,7 @@ abstract class RescueBranch implements MaintenanceBranch {
               }
             }
           }
-          if (notifiesCancel() && !ids.isEmpty()) {
+          if (notifiesCancel && !ids.isEmpty()) {
             // Delivered at commit, so a handler never sees a cancel that was rolled back.
             Array arr = c.createArrayOf("bigint", ids.toArray());
             try (PreparedStatement ps = c.prepareStatement(NOTIFY_CANCEL)) {

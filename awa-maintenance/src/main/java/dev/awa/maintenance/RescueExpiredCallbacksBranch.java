@@ -11,6 +11,8 @@ import java.time.Duration;
 final class RescueExpiredCallbacksBranch extends RescueBranch {
   RescueExpiredCallbacksBranch(Duration interval, int batchSize, int maxBatches, Duration timeout) {
     super(
+        "callback_timeout",
+        false,
         interval,
         batchSize,
         maxBatches,
@@ -25,15 +27,5 @@ final class RescueExpiredCallbacksBranch extends RescueBranch {
   @Override
   public String name() {
     return MaintenanceService.RESCUE_EXPIRED_CALLBACKS;
-  }
-
-  @Override
-  String kind() {
-    return "callback_timeout";
-  }
-
-  @Override
-  boolean notifiesCancel() {
-    return false;
   }
 }

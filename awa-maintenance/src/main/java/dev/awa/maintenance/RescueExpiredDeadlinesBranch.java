@@ -10,6 +10,8 @@ import java.time.Duration;
 final class RescueExpiredDeadlinesBranch extends RescueBranch {
   RescueExpiredDeadlinesBranch(Duration interval, int batchSize, int maxBatches, Duration timeout) {
     super(
+        "deadline",
+        true,
         interval,
         batchSize,
         maxBatches,
@@ -24,15 +26,5 @@ final class RescueExpiredDeadlinesBranch extends RescueBranch {
   @Override
   public String name() {
     return MaintenanceService.RESCUE_EXPIRED_DEADLINES;
-  }
-
-  @Override
-  String kind() {
-    return "deadline";
-  }
-
-  @Override
-  boolean notifiesCancel() {
-    return true;
   }
 }

@@ -15,6 +15,8 @@ final class RescueStaleHeartbeatsBranch extends RescueBranch {
   RescueStaleHeartbeatsBranch(
       Duration interval, int batchSize, int maxBatches, Duration timeout, Duration staleness) {
     super(
+        "heartbeat",
+        true,
         interval,
         batchSize,
         maxBatches,
@@ -32,16 +34,6 @@ final class RescueStaleHeartbeatsBranch extends RescueBranch {
   @Override
   public String name() {
     return MaintenanceService.RESCUE_STALE_HEARTBEATS;
-  }
-
-  @Override
-  String kind() {
-    return "heartbeat";
-  }
-
-  @Override
-  boolean notifiesCancel() {
-    return true;
   }
 
   @Override
