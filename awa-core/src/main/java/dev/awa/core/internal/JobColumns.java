@@ -69,9 +69,24 @@ public final class JobColumns {
    * over the moved row). It returns the moved rows in {@link #ROW} shape.
    */
   public static String move(String from, String where, String to, Map<String, String> overrides) {
+    return move(null, from, where, to, overrides);
+  }
+
+  /**
+   * As {@link #move(String, String, String, Map)}, with {@code with} (one or more CTE definitions,
+   * or null) placed before the move so {@code where} can refer to them. Use a {@code MATERIALIZED}
+   * CTE to pick a bounded batch with {@code LIMIT ... FOR UPDATE SKIP LOCKED}: as an {@code IN
+   * (subquery)} the planner may choose a nested-loop semi join that re-runs the subquery for every
+   * outer row, and each re-run locks and moves a further batch, so the LIMIT stops bounding
+   * anything. Parameters bind in text order: {@code with}, then {@code where}, then overrides.
+   */
+  public static String move(
+      String with, String from, String where, String to, Map<String, String> overrides) {
     String select =
         STORED.stream().map(c -> overrides.getOrDefault(c, c)).collect(Collectors.joining(", "));
-    return "WITH moved AS (DELETE FROM "
+    return "WITH "
+        + (with == null ? "" : with + ", ")
+        + "moved AS (DELETE FROM "
         + from
         + " WHERE "
         + where

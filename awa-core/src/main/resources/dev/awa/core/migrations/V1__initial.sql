@@ -189,3 +189,10 @@ CREATE TABLE awa.maintenance_branches (
     last_error        text,
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
+
+-- maintenance additions
+-- priority_aging takes the longest-waiting available rows across all queues, oldest first, and
+-- queue_stats reads the oldest due available row per queue. The dequeue index leads with queue
+-- and priority, so neither can walk it by run_at; this small partial index (available rows only)
+-- serves both.
+CREATE INDEX jobs_available_run_at_idx ON awa.jobs (run_at) WHERE state = 'available';

@@ -1,0 +1,128 @@
+package dev.awa.maintenance;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code refresh_admin_metadata}: keeps the tables operators and {@code awa status} read in step
+ * with this leader: its {@code awa.runtime_instances} row (liveness and leader flag; any other row
+ * still flagged as leader is stale, because this process holds the lock) and one {@code
+ * awa.maintenance_branches} row per branch. Upserts of whole rows: two leaders running it at once
+ * just write in turn, the last one wins, and the next tick of the true leader puts it right.
+ */
+final class RefreshAdminMetadataBranch implements MaintenanceBranch {
+  /**
+   * Parameters: instance id, hostname, pid. Does not touch queues or info, which the worker runtime
+   * owns; keeps leader_since while the row already says leader.
+   */
+  static final String UPSERT_LEADER =
+      "INSERT INTO awa.runtime_instances AS r (instance_id, hostname, pid, is_leader,"
+          + " leader_since, last_seen_at) VALUES (?, ?, ?, true, now(), now())"
+          + " ON CONFLICT (instance_id) DO UPDATE SET is_leader = true, last_seen_at = now(),"
+          + " leader_since = CASE WHEN r.is_leader AND r.leader_since IS NOT NULL"
+          + " THEN r.leader_since ELSE now() END";
+
+  /** Parameters: instance id. */
+  static final String CLEAR_OTHERS =
+      "UPDATE awa.runtime_instances SET is_leader = false, leader_since = NULL"
+          + " WHERE is_leader AND instance_id <> ?";
+
+  /** Parameters: instance id. */
+  static final String CLEAR_SELF =
+      "UPDATE awa.runtime_instances SET is_leader = false, leader_since = NULL"
+          + " WHERE instance_id = ?";
+
+  static final String UPSERT_BRANCH =
+      "INSERT INTO awa.maintenance_branches (branch, loop_name, leader_instance,"
+          + " last_started_at, last_success_at, last_duration_ms, overrun_state,"
+          + " overrun_episodes, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+          + " ON CONFLICT (branch) DO UPDATE SET loop_name = EXCLUDED.loop_name,"
+          + " leader_instance = EXCLUDED.leader_instance,"
+          + " last_started_at = EXCLUDED.last_started_at,"
+          + " last_success_at = EXCLUDED.last_success_at,"
+          + " last_duration_ms = EXCLUDED.last_duration_ms,"
+          + " overrun_state = EXCLUDED.overrun_state,"
+          + " overrun_episodes = EXCLUDED.overrun_episodes,"
+          + " last_error = EXCLUDED.last_error, updated_at = now()";
+
+  private final Duration interval;
+  private final Duration statementTimeout;
+  private final String hostname;
+  private final long pid;
+  private final Supplier<List<BranchStatus>> statuses;
+
+  RefreshAdminMetadataBranch(
+      Duration interval,
+      Duration statementTimeout,
+      String hostname,
+      long pid,
+      Supplier<List<BranchStatus>> statuses) {
+    this.interval = interval;
+    this.statementTimeout = statementTimeout;
+    this.hostname = hostname;
+    this.pid = pid;
+    this.statuses = statuses;
+  }
+
+  @Override
+  public String name() {
+    return MaintenanceService.REFRESH_ADMIN_METADATA;
+  }
+
+  @Override
+  public Duration interval() {
+    return interval;
+  }
+
+  @Override
+  public void run(BranchContext ctx) throws Exception {
+    ctx.inTransaction(
+        statementTimeout,
+        null,
+        c -> {
+          markLeader(c, ctx.instanceId(), hostname, pid);
+          try (PreparedStatement ps = c.prepareStatement(UPSERT_BRANCH)) {
+            for (BranchStatus s : statuses.get()) {
+              ps.setString(1, s.branch());
+              ps.setString(2, s.loop());
+              ps.setString(3, ctx.instanceId());
+              ps.setTimestamp(
+                  4, s.lastStartedAt() == null ? null : Timestamp.from(s.lastStartedAt()));
+              ps.setTimestamp(
+                  5, s.lastSuccessAt() == null ? null : Timestamp.from(s.lastSuccessAt()));
+              if (s.lastDuration() == null) {
+                ps.setNull(6, java.sql.Types.DOUBLE);
+              } else {
+                ps.setDouble(6, s.lastDuration().toNanos() / 1e6);
+              }
+              ps.setString(7, s.overrunState().dbValue());
+              ps.setLong(8, s.overrunEpisodes());
+              ps.setString(9, s.lastError());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /** Flags this instance as leader and clears the flag everywhere else. */
+  static void markLeader(Connection c, String instanceId, String hostname, long pid)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(UPSERT_LEADER)) {
+      ps.setString(1, instanceId);
+      ps.setString(2, hostname);
+      ps.setLong(3, pid);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(CLEAR_OTHERS)) {
+      ps.setString(1, instanceId);
+      ps.executeUpdate();
+    }
+  }
+}
