@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -27,9 +28,15 @@ final class CronEvaluator {
   private static final Logger log = LoggerFactory.getLogger(CronEvaluator.class);
 
   private final DataSource dataSource;
+  private final Duration statementTimeout;
 
   CronEvaluator(DataSource dataSource) {
+    this(dataSource, Duration.ofSeconds(10));
+  }
+
+  CronEvaluator(DataSource dataSource, Duration statementTimeout) {
     this.dataSource = dataSource;
+    this.statementTimeout = statementTimeout;
   }
 
   private record Row(
@@ -42,10 +49,15 @@ final class CronEvaluator {
 
   /** Runs one pass at {@code now}; returns how many jobs it enqueued. */
   int evaluate(Instant now) {
-    return Jdbc.withConnection(
+    // One transaction per pass: a failure part-way rolls back both the jobs and the
+    // compare-and-set moves of last_fire_at, so the next pass retries the same fires.
+    return Jdbc.inTransaction(
         dataSource,
         "cron_evaluate",
         c -> {
+          try (var st = c.createStatement()) {
+            st.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
+          }
           int enqueued = 0;
           for (Row row : active(c)) {
             try {

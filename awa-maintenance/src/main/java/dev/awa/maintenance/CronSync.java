@@ -34,6 +34,9 @@ final class CronSync {
         dataSource,
         "cron_sync",
         c -> {
+          try (var st = c.createStatement()) {
+            st.execute("SET LOCAL statement_timeout = 10000");
+          }
           int changed = 0;
           try (PreparedStatement ps = c.prepareStatement(CronStatements.UPSERT)) {
             for (PeriodicJob p : declared) {

@@ -1,10 +1,12 @@
 package dev.awa.maintenance;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,6 +69,12 @@ public final class MaintenanceService implements AutoCloseable {
   /** Branch name: writes leader and branch state to the admin tables. */
   public static final String REFRESH_ADMIN_METADATA = "refresh_admin_metadata";
 
+  /** Branch name: upserts the periodic jobs this process declares (hygiene loop). */
+  public static final String CRON_SYNC = "cron_sync";
+
+  /** Branch name: enqueues due periodic-job fires, once a second on its own thread. */
+  public static final String CRON_EVALUATE = "cron_evaluate";
+
   /** The built-in branches with their default intervals. */
   static final Map<String, Duration> DEFAULT_INTERVALS =
       Map.of(
@@ -77,7 +85,9 @@ public final class MaintenanceService implements AutoCloseable {
           CLEANUP, Duration.ofSeconds(60),
           QUEUE_STATS, Duration.ofSeconds(30),
           PRIORITY_AGING, Duration.ofSeconds(60),
-          REFRESH_ADMIN_METADATA, Duration.ofSeconds(60));
+          REFRESH_ADMIN_METADATA, Duration.ofSeconds(60),
+          CRON_SYNC, Duration.ofSeconds(60),
+          CRON_EVALUATE, Duration.ofSeconds(1));
 
   private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_INTERVAL = Duration.ofHours(24);
@@ -292,6 +302,15 @@ public final class MaintenanceService implements AutoCloseable {
     all.add(
         new RefreshAdminMetadataBranch(
             b.interval(REFRESH_ADMIN_METADATA), st, hostname, pid, this::branchStatus));
+    if (!b.periodicJobs.isEmpty()) {
+      all.add(
+          new CronBranches.Sync(
+              b.interval(CRON_SYNC),
+              List.copyOf(b.periodicJobs.values()),
+              b.objectMapper,
+              b.clock));
+    }
+    all.add(new CronBranches.Evaluate(b.interval(CRON_EVALUATE), st, b.clock));
     all.removeIf(branch -> b.disabled.contains(branch.name()));
     all.addAll(b.extraBranches);
     return all;
@@ -379,6 +398,9 @@ public final class MaintenanceService implements AutoCloseable {
     private int agingMaxLevels = 3;
     private final Set<String> disabled = new HashSet<>();
     private final List<MaintenanceBranch> extraBranches = new ArrayList<>();
+    private final Map<String, PeriodicJob> periodicJobs = new LinkedHashMap<>();
+    private ObjectMapper objectMapper = new ObjectMapper().findAndRegisterModules();
+    private Clock clock = Clock.systemUTC();
     private BranchRunner.OverrunLog overrunLog = BranchRunner.OverrunLog.SLF4J;
     private LongSupplier nanoTime = System::nanoTime;
 
@@ -586,6 +608,31 @@ public final class MaintenanceService implements AutoCloseable {
       }
       check("branch.interval(" + name + ")", branch.interval(), MIN_INTERVAL, MAX_INTERVAL);
       extraBranches.add(branch);
+      return this;
+    }
+
+    /**
+     * Declares a periodic job: synced into {@code awa.cron_jobs} by {@code cron_sync} and fired by
+     * whichever process leads (see docs/cron.md). Names must be unique.
+     */
+    public Builder periodicJob(PeriodicJob job) {
+      Objects.requireNonNull(job, "periodicJob");
+      if (periodicJobs.putIfAbsent(job.name(), job) != null) {
+        throw new InvalidMaintenanceConfigException(
+            "periodicJob.name", "'" + job.name() + "' is declared twice");
+      }
+      return this;
+    }
+
+    /** The mapper that writes periodic jobs' args (default: Jackson with modules found). */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.objectMapper = Objects.requireNonNull(mapper, "objectMapper");
+      return this;
+    }
+
+    /** Test hook: the clock cron evaluation uses. */
+    Builder clock(Clock clock) {
+      this.clock = clock;
       return this;
     }
 

@@ -230,4 +230,40 @@ class CronTest {
     assertThat(all.get(0).missedFirePolicy()).isEqualTo(MissedFirePolicy.CATCH_UP);
     assertThat(all.get(0).lastFireAt()).isEqualTo(T0);
   }
+
+  @Test
+  void theLeaderSyncsDeclaredSchedulesAndFiresThem() {
+    PeriodicJob everySecond =
+        PeriodicJob.builder("heartbeat-report", "* * * * * *")
+            .job(NewJob.builder("tick").queue("cron").build())
+            .build();
+    List<MaintenanceService> services = new ArrayList<>();
+    try {
+      for (String name : List.of("svc-a", "svc-b")) {
+        MaintenanceService svc =
+            MaintenanceService.builder(db.newDataSource(6, name))
+                .periodicJob(everySecond)
+                .interval(MaintenanceService.CRON_SYNC, Duration.ofMillis(200))
+                .build();
+        svc.start();
+        services.add(svc);
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> fireTimes("heartbeat-report").size() >= 3);
+      assertThat(fireTimes("heartbeat-report")).doesNotHaveDuplicates();
+      assertThat(services.stream().filter(MaintenanceService::isLeader)).hasSize(1);
+    } finally {
+      services.forEach(MaintenanceService::close);
+    }
+  }
+
+  @Test
+  void declaringTheSameNameTwiceIsRejected() {
+    PeriodicJob job = everyMinute("twice", MissedFirePolicy.COALESCE, 1);
+    assertThatThrownBy(
+            () -> MaintenanceService.builder(db.dataSource()).periodicJob(job).periodicJob(job))
+        .isInstanceOf(InvalidMaintenanceConfigException.class)
+        .hasMessageContaining("declared twice");
+  }
 }
