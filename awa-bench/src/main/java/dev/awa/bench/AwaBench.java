@@ -65,6 +65,8 @@ public final class AwaBench implements Callable<Integer> {
     for (Scenario s : Scenarios.all()) {
       cl.addSubcommand(s.name(), s);
     }
+    // After the subcommands are added: picocli applies it to the commands present at the call.
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionStrategy(bench::execute);
     return cl;
   }

@@ -5,22 +5,15 @@ import dev.awa.bench.Progress;
 import dev.awa.bench.Scenario;
 import dev.awa.bench.ScenarioResult;
 import dev.awa.core.AwaClient;
-import dev.awa.core.JobLease;
-import dev.awa.core.JobRow;
-import dev.awa.core.NewJob;
 import dev.awa.testing.TestDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import javax.sql.DataSource;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,24 +21,31 @@ import picocli.CommandLine.Option;
  * The practical limit of this machine and PostgreSQL for draining a queue, and awa-core's claim API
  * against it in the same run.
  *
- * <p>For each job count: a fresh database gets {@code N} jobs in a bare table of the same shape
- * ({@link CeilingTable}) and {@code N} jobs in {@code awa.jobs}. Then {@code threads} threads drain
- * the bare table with one SKIP LOCKED batch claim and one batched completion per batch (the
- * ceiling), and {@code threads} threads drain {@code awa.jobs} through {@link AwaClient#claim} and
- * {@link AwaClient#completeMany} (the claim API, no worker runtime). The claim API is reported as a
- * percentage of the ceiling; the runtime's {@code drain} scenario will be reported against the same
- * ceiling.
+ * <p>For each job count, a fresh database gets {@code N} jobs in each of three tables, then each is
+ * drained by {@code threads} threads:
+ *
+ * <ul>
+ *   <li>{@code ceiling}: a bare JDBC loop ({@link BareSqlDrain}) over a minimal table of the same
+ *       shape (primary key and partial dequeue index) — the practical limit;
+ *   <li>{@code ceiling_awa_indexes}: the same loop over the same table plus awa.jobs's heartbeat,
+ *       deadline and cleanup indexes — what the schema costs before any Awa code runs;
+ *   <li>{@code claim_api}: {@link AwaClient#claim} + {@link AwaClient#completeMany} over awa.jobs
+ *       ({@link ClaimApiDrain}), the claim API without the worker runtime.
+ * </ul>
+ *
+ * The claim API is reported as a percentage of both ceilings. The order of the three drains rotates
+ * with the repetition so no path always runs first (cold) or last (after the others' dead rows).
+ * The runtime's {@code drain} scenario is meant to report against the same ceiling.
  */
 @Command(
     name = "ceiling",
     mixinStandardHelpOptions = true,
     description =
-        "Bare-JDBC drain ceiling (SKIP LOCKED batch claim + batched completion) and awa-core's"
-            + " claim API as a percentage of it.")
+        "Bare-JDBC drain ceiling (SKIP LOCKED batch claim + batched completion), the same with"
+            + " awa.jobs's indexes, and awa-core's claim API as a percentage of both.")
 public final class CeilingScenario implements Scenario {
   private static final String QUEUE = "bench";
   private static final String WARMUP_QUEUE = "bench_warmup";
-  private static final Duration DEADLINE = Duration.ofMinutes(10);
 
   @Option(
       names = "--jobs",
@@ -81,12 +81,14 @@ public final class CeilingScenario implements Scenario {
 
   @Override
   public String description() {
-    return "Drain of N jobs enqueued up front by "
+    return "Drain of N jobs enqueued up front, by "
         + threads
-        + " threads: a bare JDBC loop over a minimal table of the same shape (one FOR UPDATE SKIP"
-        + " LOCKED batch claim and one batched completion per batch; the practical ceiling), and"
-        + " awa-core's AwaClient.claim + completeMany over awa.jobs (no worker runtime), reported"
-        + " as a percentage of the ceiling measured in the same run.";
+        + " threads per path: a bare JDBC loop (one FOR UPDATE SKIP LOCKED batch claim and one"
+        + " batched completion per batch) over a minimal table of the same shape (`ceiling`, the"
+        + " practical limit) and over the same table with awa.jobs's heartbeat, deadline and"
+        + " cleanup indexes (`ceiling_awa_indexes`), and awa-core's AwaClient.claim +"
+        + " completeMany over awa.jobs without the worker runtime (`claim_api`), reported as a"
+        + " percentage of both ceilings measured in the same run.";
   }
 
   /** Sets the job counts (tests and programmatic runs). */
@@ -117,15 +119,17 @@ public final class CeilingScenario implements Scenario {
   public ScenarioResult run(BenchContext context) throws Exception {
     ScenarioResult result = new ScenarioResult();
     result.setting("jobs", jobCounts);
-    result.setting("threads", threads);
+    result.setting("threads_per_path", threads);
     result.setting("batch_size", batchSize);
     result.setting("warmup_jobs_per_path", warmupJobs);
-    result.setting("connection_pool_per_path", threads + " (HikariCP)");
-    result.setting("handler", "none (claim then complete)");
     result.setting(
-        "order",
-        "ceiling first on odd repetitions, claim API first on even ones (cancels order bias)");
-    result.setting("tables", "VACUUM ANALYZE after loading, before each drain");
+        "connection_pool_per_path",
+        threads + " (HikariCP; bare loop holds one per thread, claim API borrows per call)");
+    result.setting("handler", "none: claim, read args, complete");
+    result.setting("claim_api_loading", "AwaClient.enqueueMany (COPY), 10,000 per call");
+    result.setting("ceiling_loading", "INSERT ... SELECT FROM generate_series");
+    result.setting("order", "rotates with the repetition (1: ceiling first, 2: second path...)");
+    result.setting("tables", "VACUUM ANALYZE after loading, before the drains");
     for (int jobs : jobCounts) {
       runOne(context, jobs, result);
     }
@@ -134,187 +138,82 @@ public final class CeilingScenario implements Scenario {
 
   private void runOne(BenchContext context, int jobs, ScenarioResult result) throws Exception {
     Progress progress = context.progress();
+    String suffix = "_" + jobs;
     try (TestDatabase db = context.freshDatabase("ceiling")) {
-      DataSource ceilingPool = db.newDataSource(threads, "awa-bench-ceiling");
-      DataSource clientPool = db.newDataSource(threads, "awa-bench-claim-api");
-      AwaClient client = AwaClient.create(clientPool);
-      try (Connection c = ceilingPool.getConnection()) {
-        CeilingTable.create(c);
+      DataSource bare = db.newDataSource(threads, "awa-bench-ceiling");
+      DataSource awaPool = db.newDataSource(threads, "awa-bench-claim-api");
+      CeilingTable minimal = new CeilingTable("bench_ceiling_jobs", false);
+      CeilingTable indexed = new CeilingTable("bench_ceiling_indexed_jobs", true);
+      try (Connection c = bare.getConnection()) {
+        minimal.create(c);
+        indexed.create(c);
       }
-      warm(ceilingPool, threads);
-      warm(clientPool, threads);
+      List<DrainPath> paths =
+          List.of(
+              new BareSqlDrain("ceiling", "bare SQL (ceiling)", minimal, bare, batchSize),
+              new BareSqlDrain(
+                  "ceiling_awa_indexes",
+                  "bare SQL with awa.jobs's indexes",
+                  indexed,
+                  bare,
+                  batchSize),
+              new ClaimApiDrain(AwaClient.create(awaPool), batchSize));
+      warm(bare, threads);
+      warm(awaPool, threads);
       if (warmupJobs > 0) {
         progress.line("warm-up: " + warmupJobs + " jobs on each path");
-        warmUp(ceilingPool, client);
-      }
-      progress.line("loading " + jobs + " jobs into each table");
-      long[] ceilingIds = loadCeiling(ceilingPool, QUEUE, jobs);
-      long[] awaIds = loadAwa(client, QUEUE, jobs);
-      try (Connection c = ceilingPool.getConnection()) {
-        TableChecks.vacuumAnalyze(c, CeilingTable.NAME);
-        TableChecks.vacuumAnalyze(c, "awa.jobs");
-      }
-      Outcome ceiling = null;
-      Outcome claimApi = null;
-      boolean ceilingFirst = context.repetition() % 2 == 1;
-      for (int step = 0; step < 2; step++) {
-        if ((step == 0) == ceilingFirst) {
-          progress.line("ceiling drain of " + jobs + " jobs, " + threads + " threads");
-          ceiling =
-              measure(
-                  progress, "ceiling", ceilingIds, (t, l) -> ceilingLoop(ceilingPool, QUEUE, l));
-        } else {
-          progress.line("claim API drain of " + jobs + " jobs, " + threads + " threads");
-          claimApi =
-              measure(progress, "claim API", awaIds, (t, l) -> claimApiLoop(client, QUEUE, t, l));
+        for (DrainPath p : paths) {
+          DrainMeasurement.measure(
+              Progress.silent(), p, WARMUP_QUEUE, p.load(WARMUP_QUEUE, warmupJobs), threads);
         }
+        // Measure from empty tables, as if the warm-up never happened.
+        execute(bare, "TRUNCATE " + minimal.name() + ", " + indexed.name() + ", awa.jobs");
       }
-      TableChecks.DrainState ceilingDb;
-      TableChecks.DrainState awaDb;
-      try (Connection c = ceilingPool.getConnection()) {
-        ceilingDb = TableChecks.drainState(c, CeilingTable.NAME);
-        awaDb = TableChecks.drainState(c, "awa.jobs");
+      progress.line("loading " + jobs + " jobs into each of " + paths.size() + " tables");
+      Map<DrainPath, long[]> ids = new LinkedHashMap<>();
+      for (DrainPath p : paths) {
+        ids.put(p, p.load(QUEUE, jobs));
+        execute(bare, "VACUUM ANALYZE " + p.table());
       }
-      report(result, jobs, ceiling, claimApi);
-      check(result, "ceiling", jobs, ceiling.recorder().ledger(), ceilingDb);
-      check(result, "claim_api", jobs, claimApi.recorder().ledger(), awaDb);
+      Map<String, DrainMeasurement.Outcome> outcomes = new LinkedHashMap<>();
+      int first = (context.repetition() - 1) % paths.size();
+      for (int step = 0; step < paths.size(); step++) {
+        DrainPath p = paths.get((first + step) % paths.size());
+        progress.line(p.label() + ": draining " + jobs + " jobs with " + threads + " threads");
+        outcomes.put(p.key(), DrainMeasurement.measure(progress, p, QUEUE, ids.get(p), threads));
+      }
+      for (DrainPath p : paths) {
+        DrainMeasurement.report(result, outcomes.get(p.key()), jobs, suffix);
+      }
+      double ceiling = outcomes.get("ceiling").jobsPerSecond();
+      double ceilingIndexed = outcomes.get("ceiling_awa_indexes").jobsPerSecond();
+      double claimApi = outcomes.get("claim_api").jobsPerSecond();
+      result.metric(
+          "claim_api_pct_of_ceiling" + suffix,
+          "%",
+          100 * claimApi / ceiling,
+          "claim API as a percentage of the ceiling in the same run");
+      result.metric(
+          "claim_api_pct_of_ceiling_awa_indexes" + suffix,
+          "%",
+          100 * claimApi / ceilingIndexed,
+          "claim API as a percentage of the ceiling with awa.jobs's indexes");
+      result.metric(
+          "ceiling_awa_indexes_pct_of_ceiling" + suffix,
+          "%",
+          100 * ceilingIndexed / ceiling,
+          "what the heartbeat, deadline and cleanup indexes leave of the ceiling");
+      for (DrainPath p : paths) {
+        DrainMeasurement.check(result, outcomes.get(p.key()), jobs, bare, suffix);
+      }
     }
   }
 
-  /** What a drain records into: who did what, and how long each statement took. */
-  private record Recorder(ExactlyOnceLedger ledger, Histogram claim, Histogram complete) {
-    static Recorder over(long[] ids) {
-      return new Recorder(
-          new ExactlyOnceLedger(ids), new ConcurrentHistogram(3), new ConcurrentHistogram(3));
-    }
-  }
-
-  /** One measured drain. */
-  private record Outcome(double jobsPerSecond, Recorder recorder) {}
-
-  /** One thread's drain loop over one path. */
-  @FunctionalInterface
-  private interface DrainLoop {
-    void run(int thread, Recorder recorder) throws Exception;
-  }
-
-  private Outcome measure(Progress progress, String label, long[] ids, DrainLoop loop)
-      throws Exception {
-    Recorder recorder = Recorder.over(ids);
-    long start = System.nanoTime();
-    try (Progress.Ticker ignored =
-        progress.every(
-            Duration.ofSeconds(2),
-            () ->
-                label
-                    + ": "
-                    + recorder.ledger().completedCount()
-                    + "/"
-                    + ids.length
-                    + " completed after "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-                    + " ms")) {
-      long nanos = ConcurrentDrain.run(threads, "awa-bench-" + name(), t -> loop.run(t, recorder));
-      return new Outcome(ConcurrentDrain.perSecond(ids.length, nanos), recorder);
-    }
-  }
-
-  private void warmUp(DataSource ceilingPool, AwaClient client) throws Exception {
-    long[] ceilingIds = loadCeiling(ceilingPool, WARMUP_QUEUE, warmupJobs);
-    Recorder r1 = Recorder.over(ceilingIds);
-    ConcurrentDrain.run(
-        threads, "awa-bench-warmup", t -> ceilingLoop(ceilingPool, WARMUP_QUEUE, r1));
-    long[] awaIds = loadAwa(client, WARMUP_QUEUE, warmupJobs);
-    Recorder r2 = Recorder.over(awaIds);
-    ConcurrentDrain.run(
-        threads, "awa-bench-warmup", t -> claimApiLoop(client, WARMUP_QUEUE, t, r2));
-    try (Connection c = ceilingPool.getConnection();
-        Statement st = c.createStatement()) {
-      // Start the measured drain from empty tables, as if the warm-up never happened.
-      st.execute("TRUNCATE " + CeilingTable.NAME + ", awa.jobs");
-    }
-  }
-
-  /** The ceiling: one connection held for the whole loop, two statements per batch. */
-  private void ceilingLoop(DataSource pool, String queue, Recorder r) throws SQLException {
+  private static void execute(DataSource pool, String sql) throws SQLException {
     try (Connection c = pool.getConnection();
-        PreparedStatement claim = c.prepareStatement(CeilingTable.CLAIM);
-        PreparedStatement complete = c.prepareStatement(CeilingTable.COMPLETE_MANY)) {
-      List<Long> ids = new ArrayList<>(batchSize);
-      List<Long> leases = new ArrayList<>(batchSize);
-      while (true) {
-        ids.clear();
-        leases.clear();
-        long t0 = System.nanoTime();
-        claim.setString(1, queue);
-        claim.setInt(2, batchSize);
-        try (ResultSet rs = claim.executeQuery()) {
-          while (rs.next()) {
-            ids.add(rs.getLong(1));
-            leases.add(rs.getLong(2));
-            rs.getString(3); // a handler would read its args
-          }
-        }
-        long t1 = System.nanoTime();
-        r.claim().recordValue((t1 - t0) / 1000);
-        if (ids.isEmpty()) {
-          return; // no unlocked available row is left, and nothing new arrives
-        }
-        ids.forEach(r.ledger()::claimed);
-        complete.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-        complete.setArray(2, c.createArrayOf("bigint", leases.toArray()));
-        try (ResultSet rs = complete.executeQuery()) {
-          while (rs.next()) {
-            r.ledger().completed(rs.getLong(1));
-          }
-        }
-        r.complete().recordValue((System.nanoTime() - t1) / 1000);
-      }
+        Statement st = c.createStatement()) {
+      st.execute(sql);
     }
-  }
-
-  /** The claim API: what a hand-written worker loop on awa-core would do. */
-  private void claimApiLoop(AwaClient client, String queue, int thread, Recorder r) {
-    String workerId = "awa-bench-" + thread;
-    while (true) {
-      long t0 = System.nanoTime();
-      List<JobRow> rows = client.claim(queue, batchSize, DEADLINE, workerId);
-      long t1 = System.nanoTime();
-      r.claim().recordValue((t1 - t0) / 1000);
-      if (rows.isEmpty()) {
-        return;
-      }
-      List<JobLease> leases = new ArrayList<>(rows.size());
-      for (JobRow row : rows) {
-        r.ledger().claimed(row.id());
-        leases.add(row.lease());
-      }
-      for (long id : client.completeMany(leases)) {
-        r.ledger().completed(id);
-      }
-      r.complete().recordValue((System.nanoTime() - t1) / 1000);
-    }
-  }
-
-  private static long[] loadCeiling(DataSource pool, String queue, int jobs) throws SQLException {
-    try (Connection c = pool.getConnection()) {
-      return CeilingTable.load(c, queue, jobs);
-    }
-  }
-
-  /** Enqueues through the batch path (COPY), as an application would. */
-  private static long[] loadAwa(AwaClient client, String queue, int jobs) {
-    long[] ids = new long[jobs];
-    int chunk = 10_000;
-    for (int from = 0; from < jobs; from += chunk) {
-      int to = Math.min(jobs, from + chunk);
-      List<NewJob> batch = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        batch.add(NewJob.builder("bench").queue(queue).argsJson("{\"n\":" + (i + 1) + "}").build());
-      }
-      System.arraycopy(client.enqueueMany(batch), 0, ids, from, to - from);
-    }
-    return ids;
   }
 
   /** Opens {@code size} connections at once so pool growth is not measured. */
@@ -329,50 +228,5 @@ public final class CeilingScenario implements Scenario {
         c.close();
       }
     }
-  }
-
-  private static void report(ScenarioResult r, int jobs, Outcome ceiling, Outcome claimApi) {
-    String n = "_" + jobs;
-    r.metric(
-        "ceiling_jobs_per_s" + n,
-        "jobs/s",
-        ceiling.jobsPerSecond(),
-        "bare JDBC drain of " + jobs + " jobs (the ceiling)");
-    r.metric(
-        "claim_api_jobs_per_s" + n,
-        "jobs/s",
-        claimApi.jobsPerSecond(),
-        "AwaClient.claim + completeMany drain of " + jobs + " jobs");
-    r.metric(
-        "claim_api_pct_of_ceiling" + n,
-        "%",
-        100 * claimApi.jobsPerSecond() / ceiling.jobsPerSecond(),
-        "claim API throughput as a percentage of the ceiling in the same run");
-    latency(r, "ceiling_claim" + n, ceiling.recorder().claim(), "ceiling claim statement");
-    latency(r, "claim_api_claim" + n, claimApi.recorder().claim(), "AwaClient.claim call");
-    latency(
-        r, "ceiling_complete" + n, ceiling.recorder().complete(), "ceiling completion statement");
-    latency(
-        r, "claim_api_complete" + n, claimApi.recorder().complete(), "AwaClient.completeMany call");
-  }
-
-  private static void latency(ScenarioResult r, String name, Histogram h, String what) {
-    r.metric(name + "_p50_ms", "ms", h.getValueAtPercentile(50) / 1000.0, what + ", p50");
-    r.metric(name + "_p99_ms", "ms", h.getValueAtPercentile(99) / 1000.0, what + ", p99");
-  }
-
-  private static void check(
-      ScenarioResult r,
-      String path,
-      int jobs,
-      ExactlyOnceLedger ledger,
-      TableChecks.DrainState db) {
-    String n = "_" + jobs;
-    r.check(path + "_lost" + n, ledger.lost());
-    r.check(path + "_doubled" + n, ledger.doubled());
-    r.check(path + "_unknown_ids" + n, ledger.unknown());
-    r.check(path + "_db_unfinished" + n, db.unfinished());
-    r.check(path + "_db_attempt_not_1" + n, db.reattempted());
-    r.check(path + "_db_row_count_mismatch" + n, Math.abs(db.rows() - jobs));
   }
 }

@@ -41,11 +41,4 @@ final class TableChecks {
       return new DrainState(unfinished, reattempted, rows);
     }
   }
-
-  /** {@code VACUUM ANALYZE} so both drains start from tables in the same state. */
-  static void vacuumAnalyze(Connection c, String table) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute("VACUUM ANALYZE " + table);
-    }
-  }
 }
