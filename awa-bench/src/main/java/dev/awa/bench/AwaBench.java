@@ -32,6 +32,13 @@ public final class AwaBench implements Callable<Integer> {
   int repeats;
 
   @Option(
+      names = "--warmup-runs",
+      defaultValue = "1",
+      scope = ScopeType.INHERIT,
+      description = "Discarded repetitions before the measured ones (default ${DEFAULT-VALUE}).")
+  int warmupRuns;
+
+  @Option(
       names = "--database-url",
       scope = ScopeType.INHERIT,
       description =
@@ -87,7 +94,11 @@ public final class AwaBench implements Callable<Integer> {
     }
     BenchRunner runner =
         new BenchRunner(
-            server(), repeats, noWrite ? null : output, new Progress(System.out, "awa-bench"));
+            server(),
+            repeats,
+            warmupRuns,
+            noWrite ? null : output,
+            new Progress(System.out, "awa-bench"));
     boolean passed = true;
     for (ParseResult sub : parsed.subcommands()) {
       Scenario scenario = (Scenario) sub.commandSpec().userObject();

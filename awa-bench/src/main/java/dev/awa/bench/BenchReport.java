@@ -14,7 +14,8 @@ import java.util.Map;
  * @param description what it measures
  * @param startedAt UTC start, ISO-8601
  * @param finishedAt UTC end, ISO-8601
- * @param repetitions how many times it ran
+ * @param repetitions how many measured repetitions the figures summarize
+ * @param warmupRuns discarded repetitions run first
  * @param machine where it ran
  * @param loadAverageAtEnd one-minute load average when it finished
  * @param settings the scenario's settings (identical in every repetition)
@@ -28,6 +29,7 @@ public record BenchReport(
     String startedAt,
     String finishedAt,
     int repetitions,
+    int warmupRuns,
     MachineInfo machine,
     double loadAverageAtEnd,
     Map<String, Object> settings,
@@ -38,6 +40,7 @@ public record BenchReport(
   /** Summarizes {@code runs} of {@code scenario}. */
   static BenchReport summarize(
       Scenario scenario,
+      int warmupRuns,
       String startedAt,
       String finishedAt,
       MachineInfo machine,
@@ -63,6 +66,7 @@ public record BenchReport(
         startedAt,
         finishedAt,
         runs.size(),
+        warmupRuns,
         machine,
         loadAverageAtEnd,
         runs.get(0).settings(),

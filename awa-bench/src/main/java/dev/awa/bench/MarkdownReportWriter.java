@@ -27,7 +27,9 @@ public final class MarkdownReportWriter {
         .append(report.finishedAt())
         .append(", ")
         .append(report.repetitions())
-        .append(" repetitions, each on a fresh database; median and range (min–max).")
+        .append(" measured repetitions after ")
+        .append(report.warmupRuns())
+        .append(" discarded warm-up run(s), each on a fresh database; median and range (min–max).")
         .append(" Correctness checks: ")
         .append(report.passed() ? "**all passed**" : "**FAILED** (see JSON)")
         .append(".\n\n");

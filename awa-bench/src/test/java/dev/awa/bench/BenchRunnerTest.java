@@ -15,14 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 @AwaTest
 class BenchRunnerTest {
 
-  /** A scenario whose figures are known in advance: 10, 30, 20 over three repetitions. */
+  /**
+   * A scenario whose figures are known in advance: 999 for a warm-up run, then 10, 30, 20 over
+   * three measured repetitions.
+   */
   static final class FixedScenario implements Scenario {
     private final AtomicInteger runs = new AtomicInteger();
-    private final List<Double> values = List.of(10.0, 30.0, 20.0);
+    private final List<Double> values;
     private final long violations;
 
-    FixedScenario(long violations) {
+    FixedScenario(long violations, boolean withWarmup) {
       this.violations = violations;
+      this.values = withWarmup ? List.of(999.0, 10.0, 30.0, 20.0) : List.of(10.0, 30.0, 20.0);
     }
 
     @Override
@@ -48,11 +52,12 @@ class BenchRunnerTest {
   @Test
   void summarizesRepetitionsAndWritesJsonAndMarkdown(TestDatabase db, @TempDir Path dir)
       throws Exception {
-    BenchRunner runner = new BenchRunner(db.server(), 3, dir, Progress.silent());
+    BenchRunner runner = new BenchRunner(db.server(), 3, 1, dir, Progress.silent());
 
-    BenchReport report = runner.run(new FixedScenario(0));
+    BenchReport report = runner.run(new FixedScenario(0, true));
 
     assertThat(report.repetitions()).isEqualTo(3);
+    assertThat(report.warmupRuns()).isEqualTo(1);
     assertThat(report.passed()).isTrue();
     MetricSummary rate = report.metrics().get(0);
     assertThat(rate.median()).isEqualTo(20.0);
@@ -76,9 +81,9 @@ class BenchRunnerTest {
 
   @Test
   void aNonZeroCheckInAnyRepetitionFailsTheReport(TestDatabase db) throws Exception {
-    BenchRunner runner = new BenchRunner(db.server(), 3, null, Progress.silent());
+    BenchRunner runner = new BenchRunner(db.server(), 3, 0, null, Progress.silent());
 
-    BenchReport report = runner.run(new FixedScenario(4));
+    BenchReport report = runner.run(new FixedScenario(4, false));
 
     assertThat(report.passed()).isFalse();
     assertThat(report.checks().get(1)).containsEntry("lost", 4L);
