@@ -202,7 +202,8 @@ public final class CeilingScenario implements Scenario {
           "ceiling_awa_indexes_pct_of_ceiling" + suffix,
           "%",
           100 * ceilingIndexed / ceiling,
-          "what the heartbeat, deadline and cleanup indexes leave of the ceiling");
+          "the ceiling with awa.jobs's indexes (and the completion plan they lead to; see"
+              + " docs/benchmarks/README.md) as a percentage of the minimal ceiling");
       for (DrainPath p : paths) {
         DrainMeasurement.check(result, outcomes.get(p.key()), jobs, bare, suffix);
       }

@@ -130,6 +130,11 @@ final class CeilingTable {
   /**
    * Same shape as awa-core's completeMany, fenced by (id, run_lease, state). Parameters: ids,
    * leases. Returns the completed ids.
+   *
+   * <p>Kept identical to awa-core's statement on purpose, including {@code state = 'running'}: on
+   * the table with awa's indexes that predicate lets the planner scan the running-rows partial
+   * indexes instead of probing the primary key, which is most of the gap between the two ceilings
+   * (docs/benchmarks/README.md, "Findings"). If awa-core changes the statement, change it here.
    */
   String completeManySql() {
     return "UPDATE "
