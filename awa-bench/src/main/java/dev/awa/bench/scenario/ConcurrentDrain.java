@@ -62,9 +62,4 @@ final class ConcurrentDrain {
       pool.shutdownNow();
     }
   }
-
-  /** Jobs per second for {@code jobs} in {@code nanos}. */
-  static double perSecond(long jobs, long nanos) {
-    return jobs * 1e9 / nanos;
-  }
 }

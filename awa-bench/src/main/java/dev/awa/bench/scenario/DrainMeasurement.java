@@ -44,7 +44,7 @@ final class DrainMeasurement {
       long nanos =
           ConcurrentDrain.run(
               threads, "awa-bench-" + path.key(), t -> path.drain(queue, t, recorder));
-      return new Outcome(path, ConcurrentDrain.perSecond(ids.length, nanos), recorder);
+      return new Outcome(path, Throughput.jobsPerSecond(ids.length, nanos), recorder);
     }
   }
 

@@ -133,9 +133,9 @@ public final class EnqueueScenario implements Scenario {
         }
       }
 
-      double single = ConcurrentDrain.perSecond(singleJobs, singleNanos);
-      double copyRate = ConcurrentDrain.perSecond(batchJobs, copyNanos);
-      double unnestRate = ConcurrentDrain.perSecond(batchJobs, unnestNanos);
+      double single = Throughput.jobsPerSecond(singleJobs, singleNanos);
+      double copyRate = Throughput.jobsPerSecond(batchJobs, copyNanos);
+      double unnestRate = Throughput.jobsPerSecond(batchJobs, unnestNanos);
       result.metric(
           "single_jobs_per_s", "jobs/s", single, "AwaClient.enqueue, one job per transaction");
       result.metric(
