@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code awa-bench} command: {@code awa-bench <scenario> [scenario options] [run options]}.
@@ -78,10 +80,14 @@ public final class AwaBench implements Callable<Integer> {
     return cl;
   }
 
-  /** Without a scenario: print usage. */
+  @Spec CommandSpec spec;
+
+  /** Without a scenario: print usage, listing the scenarios. */
   @Override
   public Integer call() {
-    CommandLine.usage(this, System.out);
+    // The spec's command line, not a new one from this object: only it has the scenarios,
+    // which are added programmatically.
+    spec.commandLine().usage(spec.commandLine().getOut());
     return 2;
   }
 

@@ -3,6 +3,8 @@ package dev.awa.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.awa.bench.scenario.CeilingScenario;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -18,6 +20,18 @@ class AwaBenchCommandTest {
     for (Scenario s : Scenarios.all()) {
       assertThat(cl.getSubcommands()).containsKey(s.name());
     }
+  }
+
+  @Test
+  void withoutAScenarioPrintsUsageListingTheScenarios() {
+    CommandLine cl = AwaBench.commandLine();
+    StringWriter out = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+
+    int exit = cl.execute();
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(out.toString()).contains("Usage: awa-bench").contains("enqueue").contains("ceiling");
   }
 
   @Test
