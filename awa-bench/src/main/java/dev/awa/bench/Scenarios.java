@@ -1,0 +1,15 @@
+package dev.awa.bench;
+
+import dev.awa.bench.scenario.CeilingScenario;
+import dev.awa.bench.scenario.EnqueueScenario;
+import java.util.List;
+
+/** The registry of scenarios offered on the command line; one line per scenario. */
+public final class Scenarios {
+  private Scenarios() {}
+
+  /** A new instance of every scenario, with default settings. */
+  public static List<Scenario> all() {
+    return List.of(new EnqueueScenario(), new CeilingScenario());
+  }
+}
