@@ -34,18 +34,26 @@ final class Database implements AutoCloseable {
    * @throws CliException with {@link ExitCodes#DATABASE_UNAVAILABLE} when it cannot
    */
   static Database open(String jdbcUrl) {
+    return open(jdbcUrl, POOL_SIZE, "awa-cli");
+  }
+
+  /**
+   * Opens a pool of {@code poolSize} connections named {@code applicationName} in {@code
+   * pg_stat_activity}; see {@link #open(String)}.
+   */
+  static Database open(String jdbcUrl, int poolSize, String applicationName) {
     String target = DatabaseUrls.describe(jdbcUrl);
-    probe(jdbcUrl, target);
+    probe(jdbcUrl, target, applicationName);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
-    config.setPoolName("awa-cli");
-    config.setMaximumPoolSize(POOL_SIZE);
+    config.setPoolName(applicationName);
+    config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(0);
     // probe() already proved the server answers; Hikari's own fail-fast check would sleep a
     // second after a failed attempt before giving up, on every failing command.
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS * 1000L);
-    config.setDataSourceProperties(connectionProperties());
+    config.setDataSourceProperties(connectionProperties(applicationName));
     return new Database(new HikariDataSource(config), target);
   }
 
@@ -53,19 +61,20 @@ final class Database implements AutoCloseable {
    * Makes one plain connection, so a failure surfaces at once as the driver's own exception with
    * its SQLSTATE and cause.
    */
-  private static void probe(String jdbcUrl, String target) {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, connectionProperties())) {
+  private static void probe(String jdbcUrl, String target, String applicationName) {
+    try (Connection c =
+        DriverManager.getConnection(jdbcUrl, connectionProperties(applicationName))) {
       // Connected: the server is reachable and accepts the login.
     } catch (SQLException e) {
       throw ConnectionFailures.describe(target, e);
     }
   }
 
-  private static Properties connectionProperties() {
+  private static Properties connectionProperties(String applicationName) {
     Properties p = new Properties();
     p.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
     // Names the session in pg_stat_activity.
-    p.setProperty("ApplicationName", "awa-cli");
+    p.setProperty("ApplicationName", applicationName);
     return p;
   }
 

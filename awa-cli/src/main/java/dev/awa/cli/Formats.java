@@ -44,4 +44,19 @@ final class Formats {
   static String millis(Double millis) {
     return millis == null ? null : seconds(millis / 1000.0);
   }
+
+  /**
+   * A duration with sub-millisecond precision where it matters: {@code 0.4ms}, {@code 3.2ms},
+   * {@code 123ms}, then as {@link #seconds}; null for null.
+   */
+  static String duration(java.time.Duration d) {
+    if (d == null) {
+      return null;
+    }
+    double ms = Math.max(0, d.toNanos()) / 1_000_000.0;
+    if (ms < 10) {
+      return String.format(Locale.ROOT, "%.1fms", ms);
+    }
+    return seconds(ms / 1000.0);
+  }
 }
