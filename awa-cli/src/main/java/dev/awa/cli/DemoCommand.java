@@ -146,6 +146,10 @@ final class DemoCommand implements Callable<Integer> {
             + Formats.duration(DEFAULT_QUEUE_DEADLINE)
             + ") and email (8 slots); maintenance with 1s rescues; periodic job every 5s");
     say(out, "enqueuing for " + Formats.duration(duration) + " ...");
+    say(
+        out,
+        "progress: per queue a/r/s/w = available, running, scheduled or retryable, waiting for"
+            + " a callback");
 
     ProgressLine progress =
         new ProgressLine(
@@ -162,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
-    String[] phase = {"running"};
+    String[] phase = {""};
     ticker.scheduleAtFixedRate(() -> progress.tick(phase[0]), 1, 1, TimeUnit.SECONDS);
 
     DemoWorkload workload = resources.add(new DemoWorkload(client));
@@ -175,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
 
     // Let scheduled jobs, retries and the rescued job play out, so the summary shows final
     // states; whatever is still queued at the limit is reported as such, not as lost.
-    phase[0] = "draining";
+    phase[0] = "(draining)";
     long drainUntil = System.nanoTime() + DRAIN_LIMIT.toNanos();
     while (System.nanoTime() < drainUntil) {
       List<Long> tracked = new ArrayList<>(workload.enqueuedIds());

@@ -152,9 +152,9 @@ final class DemoSummary {
         "  retried:   %d inventory syncs failed twice (simulated 503) and completed on attempt 3%n",
         flaky);
     out.printf(
-        "  rescued:   %d job(s) hung past the 2s deadline of queue default and were rescued by the"
+        "  rescued:   %d job(s) hung past the %s deadline of queue default and were rescued by the"
             + " leader's rescue_expired_deadlines (then retried and completed)%n",
-        rescued);
+        rescued, Formats.duration(DemoCommand.DEFAULT_QUEUE_DEADLINE));
     out.printf(
         "  callback:  %d card charge(s) parked in waiting_external and completed by the payment"
             + " provider through completeCallback%n",

@@ -85,30 +85,34 @@ final class ProgressLine {
     }
   }
 
+  /**
+   * One line under 100 columns, so the carriage-return rewrite works on a standard terminal: {@code
+   * 12s 345 done 31.0/s default a0 r1 s2 w0 email a0 r1 s5 w0 leader here urgent late p99 65ms}.
+   * Per queue: available, running, scheduled (incl. retryable), waiting_external.
+   */
   private String render(String phase, long elapsedSeconds, long done, double rate) {
     StringBuilder b = new StringBuilder();
     b.append(
-        String.format(
-            Locale.ROOT, "[%3ds %s] done %d, %.1f jobs/s", elapsedSeconds, phase, done, rate));
+        String.format(Locale.ROOT, "%3ds %s %d done  %.1f/s", elapsedSeconds, phase, done, rate));
     QueueStats stats = recorder.lastQueueStats();
     for (String queue : queues) {
-      b.append(" | ").append(queue);
+      b.append("  ").append(queue);
       if (stats == null) {
         b.append(" -");
       } else {
         b.append(
             String.format(
                 Locale.ROOT,
-                " avail %d run %d sched %d wait %d",
+                " a%d r%d s%d w%d",
                 stats.count(queue, "available"),
                 stats.count(queue, "running"),
                 stats.count(queue, "scheduled") + stats.count(queue, "retryable"),
                 stats.count(queue, "waiting_external")));
       }
     }
-    b.append(" | leader: ").append(leads.getAsBoolean() ? "this process" : "elsewhere");
+    b.append("  leader ").append(leads.getAsBoolean() ? "here" : "elsewhere");
     Duration lateness = urgentLateness();
-    b.append(" | urgent lateness p99 ").append(lateness == null ? "-" : Formats.duration(lateness));
+    b.append("  urgent late p99 ").append(lateness == null ? "-" : Formats.duration(lateness));
     return b.toString();
   }
 
