@@ -166,8 +166,8 @@ final class DemoCommand implements Callable<Integer> {
               t.setDaemon(true);
               return t;
             });
-    String[] phase = {""};
-    ticker.scheduleAtFixedRate(() -> progress.tick(phase[0]), 1, 1, TimeUnit.SECONDS);
+    resources.add(ticker::shutdownNow); // also on failure, so no line is printed after the end
+    ticker.scheduleAtFixedRate(progress::tick, 1, 1, TimeUnit.SECONDS);
 
     DemoWorkload workload = resources.add(new DemoWorkload(client));
     workload.start();
@@ -179,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
 
     // Let scheduled jobs, retries and the rescued job play out, so the summary shows final
     // states; whatever is still queued at the limit is reported as such, not as lost.
-    phase[0] = "(draining)";
+    progress.phase("(draining)");
     long drainUntil = System.nanoTime() + DRAIN_LIMIT.toNanos();
     while (System.nanoTime() < drainUntil) {
       List<Long> tracked = new ArrayList<>(workload.enqueuedIds());
@@ -190,6 +190,7 @@ final class DemoCommand implements Callable<Integer> {
       Thread.sleep(250);
     }
     ticker.shutdownNow();
+    ticker.awaitTermination(1, TimeUnit.SECONDS);
     progress.finish();
 
     Duration ran = since(started);

@@ -33,6 +33,7 @@ final class ProgressLine {
   private final List<String> queues;
   private final LongSupplier nanoTime;
   private final long startNanos;
+  private volatile String phase = "";
   private long ticks;
   private long lastDone;
   private long lastNanos;
@@ -55,8 +56,13 @@ final class ProgressLine {
     this.lastNanos = startNanos;
   }
 
+  /** Labels the following lines, e.g. {@code (draining)} once enqueuing has stopped. */
+  void phase(String label) {
+    this.phase = label;
+  }
+
   /** Called once a second by the demo. */
-  synchronized void tick(String phase) {
+  synchronized void tick() {
     ticks++;
     long now = nanoTime.getAsLong();
     long done = recorder.completed() + recorder.failed() + recorder.cancelled();
@@ -64,7 +70,7 @@ final class ProgressLine {
     double rate = (done - lastDone) / seconds;
     lastDone = done;
     lastNanos = now;
-    String line = render(phase, (now - startNanos) / 1_000_000_000L, done, rate);
+    String line = render((now - startNanos) / 1_000_000_000L, done, rate);
     if (terminal) {
       // Pad over the previous line's tail; the line never ends, the next tick rewrites it.
       String padded = line + " ".repeat(Math.max(0, lastWidth - line.length()));
@@ -90,7 +96,7 @@ final class ProgressLine {
    * 12s 345 done 31.0/s default a0 r1 s2 w0 email a0 r1 s5 w0 leader here urgent late p99 65ms}.
    * Per queue: available, running, scheduled (incl. retryable), waiting_external.
    */
-  private String render(String phase, long elapsedSeconds, long done, double rate) {
+  private String render(long elapsedSeconds, long done, double rate) {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(Locale.ROOT, "%3ds %s %d done  %.1f/s", elapsedSeconds, phase, done, rate));

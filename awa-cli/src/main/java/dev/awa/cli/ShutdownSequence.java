@@ -26,7 +26,7 @@ final class ShutdownSequence implements AutoCloseable {
     return resource;
   }
 
-  /** Closes and forgets {@code resource} now (still newest-first relative to nothing else). */
+  /** Closes {@code resource} now instead of at the end, e.g. the runtime before the summary. */
   synchronized void closeNow(AutoCloseable resource) {
     if (resources.remove(resource)) {
       closeOne(resource);
