@@ -171,10 +171,14 @@ final class DemoCommand implements Callable<Integer> {
 
     DemoWorkload workload = resources.add(new DemoWorkload(client));
     workload.start();
+    CronAdmin schedules = new CronAdmin(db.dataSource());
     try {
       Thread.sleep(duration.toMillis());
     } finally {
       workload.stop();
+      // The schedule is a producer too: pausing it (atomic with fires) means nothing is
+      // enqueued after the drain below has seen everything finish.
+      schedules.pause(PERIODIC_NAME);
     }
 
     // Let scheduled jobs, retries and the rescued job play out, so the summary shows final
@@ -199,7 +203,7 @@ final class DemoCommand implements Callable<Integer> {
     resources.closeNow(maintenance);
     if (!embedded) {
       // A shared database's next leader would otherwise keep firing the demo's schedule.
-      new CronAdmin(db.dataSource()).delete(PERIODIC_NAME);
+      schedules.delete(PERIODIC_NAME);
     }
     List<Long> periodicIds = queries.idsOfKindSince(DemoWorkers.REPORT_SNAPSHOT, startedAt);
     DemoSummary.Outcome outcome =
