@@ -34,13 +34,19 @@ public final class MeterNames {
   /** Timer from due (run-at) to claim, tag queue. */
   public static final String JOB_WAIT = "awa.job.wait";
 
-  /** Gauge of handlers running in this process, tag queue. */
+  /**
+   * Gauge of attempts the runtimes bound with {@link AwaMetrics#bindRuntime} hold right now (no
+   * tags; summed over those runtimes).
+   */
   public static final String JOB_IN_FLIGHT = "awa.job.in_flight";
 
   /** Gauge of jobs per queue and state, from queue_stats. */
   public static final String QUEUE_DEPTH = "awa.queue.depth";
 
-  /** Gauge (seconds): age of the oldest available job per queue, from queue_stats. */
+  /**
+   * Gauge (seconds, Prometheus {@code awa_queue_lag_seconds}): age of the oldest due available job
+   * per queue, from queue_stats.
+   */
   public static final String QUEUE_LAG = "awa.queue.lag";
 
   /** Timer of maintenance branch bodies, tag branch. */
@@ -60,4 +66,28 @@ public final class MeterNames {
 
   /** Counter of scheduled/retryable jobs promoted to available. */
   public static final String PROMOTED = "awa.maintenance.promoted";
+
+  /** Counter of jobs that rescues failed for good (no attempts left), tag kind. */
+  public static final String RESCUES_FAILED = "awa.maintenance.rescues.failed";
+
+  /** Counter of branch bodies that threw, tag branch. */
+  public static final String BRANCH_ERRORS = "awa.maintenance.branch.errors";
+
+  /** Counter of ticks skipped during an overrun cooldown, tag branch. */
+  public static final String BRANCH_SKIPPED = "awa.maintenance.branch.skipped";
+
+  /** Gauge: 1 while the branch is in an overrun episode (delayed), else 0; tag branch. */
+  public static final String BRANCH_DELAYED = "awa.maintenance.branch.delayed";
+
+  /** Counter of finished jobs deleted by cleanup, tag state. */
+  public static final String CLEANUP_DELETED = "awa.maintenance.cleanup.deleted";
+
+  /** Gauge of rows past retention still present after the last cleanup tick, tag state. */
+  public static final String CLEANUP_BACKLOG = "awa.maintenance.cleanup.backlog";
+
+  /** Gauge (seconds): how far past retention the oldest remaining row is, tag state. */
+  public static final String CLEANUP_OVERDUE = "awa.maintenance.cleanup.overdue";
+
+  /** Counter of priority raises by priority_aging. */
+  public static final String AGED = "awa.maintenance.aged";
 }
