@@ -46,7 +46,7 @@ final class MaintenanceMeters {
             registry,
             MeterNames.CLEANUP_BACKLOG,
             "Rows past retention still present after the last cleanup tick (probe-capped)",
-            "rows",
+            null,
             "state");
     this.overdue =
         new GaugeTable(

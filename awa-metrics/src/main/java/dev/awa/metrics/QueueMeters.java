@@ -21,7 +21,7 @@ final class QueueMeters {
             registry,
             MeterNames.QUEUE_DEPTH,
             "Jobs per queue and state (queue_stats, leader only)",
-            "jobs",
+            null,
             "queue",
             "state");
     this.lag =
