@@ -159,4 +159,47 @@ class AwaJobMetricsTest {
               () -> assertThat(Scrape.of(registry).value("awa_job_in_flight")).hasValue(0));
     }
   }
+
+  /**
+   * A cancelled job is counted, and a job parked for a callback leaves in-flight although no
+   * AwaListener call marks the end of its attempt (why the gauge reads the runtime).
+   */
+  @Test
+  void cancelledAndParkedJobs() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AwaMetrics metrics = AwaMetrics.bind(registry);
+    DataSource ds = db.newDataSource(8, "parked");
+    try (AwaRuntime runtime =
+        AwaRuntime.builder(ds)
+            .listener(metrics)
+            .queue("pq", 4)
+            .register("stop", ctx -> JobResult.cancel("not needed"))
+            .register(
+                "park",
+                ctx -> {
+                  ctx.registerCallback(Duration.ofHours(1));
+                  return JobResult.waitForCallback();
+                })
+            .build()) {
+      metrics.bindRuntime(runtime);
+      runtime
+          .client()
+          .enqueueMany(
+              List.of(
+                  NewJob.builder("stop").queue("pq").build(),
+                  NewJob.builder("park").queue("pq").build()));
+      runtime.start();
+      await()
+          .atMost(AT_MOST)
+          .untilAsserted(
+              () -> {
+                assertThat(db.countJobs("waiting_external")).isEqualTo(1);
+                Scrape s = Scrape.of(registry);
+                assertThat(s.value("awa_job_cancelled_total", "queue", "pq", "kind", "stop"))
+                    .hasValue(1);
+                assertThat(s.value("awa_job_claimed_total", "queue", "pq")).hasValue(2);
+                assertThat(s.value("awa_job_in_flight")).hasValue(0);
+              });
+    }
+  }
 }
