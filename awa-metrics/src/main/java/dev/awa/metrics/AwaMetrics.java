@@ -52,8 +52,8 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
 
   private AwaMetrics(MeterRegistry registry) {
     this.jobs = new JobMeters(registry);
-    this.maintenance = new MaintenanceMeters(registry);
-    this.queues = new QueueMeters(registry);
+    this.maintenance = new MaintenanceMeters(registry, this::isLeading);
+    this.queues = new QueueMeters(registry, this::isLeading);
     // Registered now so a follower reports 0 rather than nothing ("no leader" is max() == 0).
     Gauge.builder(MeterNames.LEADER, leading, Set::size)
         .description("1 while this process leads Awa maintenance, else 0")
@@ -94,6 +94,10 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
   public AwaMetrics bindRuntime(AwaRuntime runtime) {
     runtimes.add(Objects.requireNonNull(runtime, "runtime"));
     return this;
+  }
+
+  private boolean isLeading() {
+    return !leading.isEmpty();
   }
 
   private double inFlight() {
@@ -166,7 +170,7 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
     guard(
         () -> {
           leading.remove(Meters.tagValue(instanceId));
-          if (leading.isEmpty()) {
+          if (!isLeading()) {
             maintenance.leadershipEnded();
             queues.leadershipEnded();
           }
@@ -217,7 +221,7 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
   public void onCleanupBacklog(String state, long remaining, Duration oldestOverdue) {
     guard(
         () -> {
-          if (!leading.isEmpty()) {
+          if (isLeading()) {
             maintenance.cleanupBacklog(state, remaining, oldestOverdue);
           }
         });
@@ -236,7 +240,7 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
   public void onQueueStats(QueueStats stats) {
     guard(
         () -> {
-          if (stats != null && !leading.isEmpty()) {
+          if (stats != null && isLeading()) {
             queues.update(stats);
           }
         });

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The maintenance meters ({@code awa.maintenance.*}) except leadership and the queue_stats gauges.
@@ -24,7 +25,8 @@ final class MaintenanceMeters {
   private final GaugeTable backlog;
   private final GaugeTable overdue;
 
-  MaintenanceMeters(MeterRegistry registry) {
+  /** {@code leading}: whether this process leads now (the leader-only gauges read 0 otherwise). */
+  MaintenanceMeters(MeterRegistry registry, BooleanSupplier leading) {
     this.registry = registry;
     this.promoted =
         Counter.builder(MeterNames.PROMOTED)
@@ -40,6 +42,7 @@ final class MaintenanceMeters {
             MeterNames.BRANCH_DELAYED,
             "1 while the branch is in an overrun episode",
             null,
+            leading,
             "branch");
     this.backlog =
         new GaugeTable(
@@ -47,6 +50,7 @@ final class MaintenanceMeters {
             MeterNames.CLEANUP_BACKLOG,
             "Rows past retention still present after the last cleanup tick (probe-capped)",
             null,
+            leading,
             "state");
     this.overdue =
         new GaugeTable(
@@ -54,6 +58,7 @@ final class MaintenanceMeters {
             MeterNames.CLEANUP_OVERDUE,
             "How far past retention the oldest remaining row is",
             "seconds",
+            leading,
             "state");
   }
 
@@ -137,11 +142,12 @@ final class MaintenanceMeters {
   }
 
   /**
-   * This process no longer leads: the gauges only the leader updates drop to 0, so a former leader
-   * does not keep reporting its last backlog or delayed state next to the new leader's.
+   * This process no longer leads: the backlog figures are forgotten (they read 0 anyway while not
+   * leading), so a later leadership does not briefly show them again. The delayed flags are kept:
+   * they mirror the branch's overrun state, which survives a leadership change, and they read 0
+   * until this process leads again.
    */
   void leadershipEnded() {
-    delayed.zeroAll();
     backlog.zeroAll();
     overdue.zeroAll();
   }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code awa.queue.depth{queue,state}} and {@code awa.queue.lag{queue}}, set from whole queue_stats
@@ -15,13 +16,15 @@ final class QueueMeters {
   private final GaugeTable depth;
   private final GaugeTable lag;
 
-  QueueMeters(MeterRegistry registry) {
+  /** {@code leading}: whether this process leads now (the gauges read 0 otherwise). */
+  QueueMeters(MeterRegistry registry, BooleanSupplier leading) {
     this.depth =
         new GaugeTable(
             registry,
             MeterNames.QUEUE_DEPTH,
             "Jobs per queue and state (queue_stats, leader only)",
             null,
+            leading,
             "queue",
             "state");
     this.lag =
@@ -30,6 +33,7 @@ final class QueueMeters {
             MeterNames.QUEUE_LAG,
             "Age of the oldest due available job per queue (queue_stats, leader only)",
             "seconds",
+            leading,
             "queue");
   }
 

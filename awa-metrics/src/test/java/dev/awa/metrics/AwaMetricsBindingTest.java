@@ -85,4 +85,24 @@ class AwaMetricsBindingTest {
             })
         .doesNotThrowAnyException();
   }
+
+  @Test
+  void delayedBranchReadsZeroWhileNotLeadingAndComesBackWithLeadership() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AwaMetrics metrics = AwaMetrics.bind(registry);
+    metrics.onLeaderGained("me");
+    metrics.onOverrunEpisode("promote_scheduled", Duration.ofMillis(40), Duration.ofMillis(10));
+    String name = "awa_maintenance_branch_delayed";
+    assertThat(Scrape.of(registry).value(name, "branch", "promote_scheduled")).hasValue(1);
+
+    metrics.onLeaderLost("me", "test");
+    assertThat(Scrape.of(registry).value(name, "branch", "promote_scheduled")).hasValue(0);
+
+    // The branch's overrun state survives the leadership change, so the flag comes back with it.
+    metrics.onLeaderGained("me");
+    assertThat(Scrape.of(registry).value(name, "branch", "promote_scheduled")).hasValue(1);
+    metrics.onOverrunRecovered("promote_scheduled");
+    assertThat(Scrape.of(registry).value(name, "branch", "promote_scheduled")).hasValue(0);
+    assertThat(Scrape.of(registry).value("awa_maintenance_branch_overrun_total")).hasValue(1);
+  }
 }
