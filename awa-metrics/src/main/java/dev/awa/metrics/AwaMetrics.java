@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * branch and outcome, never job ids or arguments. Timers publish explicit buckets from 1 ms to 60
  * s. Thread-safe; no method throws (a failure inside Micrometer is logged at debug and dropped, as
  * telemetry must never disturb job processing).
+ *
+ * <p>Gauges fed by the maintenance leader (queue depth and lag, cleanup backlog, branch delayed)
+ * read 0 while this process does not lead, so aggregating them across instances never mixes in a
+ * former leader's stale figures. The leader gauge is registered at {@link #bind} and reads 0 on
+ * followers.
  */
 public final class AwaMetrics implements AwaListener, MaintenanceListener {
   private static final Logger log = LoggerFactory.getLogger(AwaMetrics.class);
