@@ -11,6 +11,7 @@ import dev.awa.maintenance.CronAdmin;
 import dev.awa.maintenance.MaintenanceListener;
 import dev.awa.maintenance.MaintenanceService;
 import dev.awa.maintenance.PeriodicJob;
+import dev.awa.metrics.AwaMetrics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,12 +102,13 @@ final class DemoCommand implements Callable<Integer> {
     DemoRecorder recorder = new DemoRecorder();
     List<AwaListener> runtimeListeners = new ArrayList<>(List.of(recorder));
     List<MaintenanceListener> maintenanceListeners = new ArrayList<>(List.of(recorder));
+    AwaMetrics metrics = null;
     if (metricsPort != null) {
       MetricsEndpoint endpoint = resources.add(MetricsEndpoint.start(metricsPort));
-      MetricsBinding binding = MetricsBinding.bind(endpoint.registry());
-      runtimeListeners.add(binding.runtime());
-      maintenanceListeners.add(binding.maintenance());
-      say(out, "metrics:  " + endpoint.url() + " (" + binding.source() + ")");
+      metrics = AwaMetrics.bind(endpoint.registry());
+      runtimeListeners.add(metrics);
+      maintenanceListeners.add(metrics);
+      say(out, "metrics:  " + endpoint.url());
     }
 
     String jdbcUrl;
@@ -139,6 +141,9 @@ final class DemoCommand implements Callable<Integer> {
     DemoExternalSystem paymentProvider = resources.add(new DemoExternalSystem(client));
     MaintenanceService maintenance = resources.add(maintenance(db, telemetry).start());
     AwaRuntime runtime = resources.add(runtime(db, client, paymentProvider));
+    if (metrics != null) {
+      metrics.bindRuntime(runtime); // awa.job.in_flight
+    }
     runtime.start();
     say(
         out,
