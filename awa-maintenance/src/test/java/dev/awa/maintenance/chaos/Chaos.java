@@ -122,9 +122,18 @@ public final class Chaos {
 
   /** Enqueues {@code n} jobs of {@code kind} on {@code queue} in one statement. */
   public static long[] enqueue(AwaClient client, String kind, String queue, int n) {
+    return enqueue(client, kind, queue, n, Duration.ZERO);
+  }
+
+  /** Enqueues {@code n} jobs due after {@code runIn}, in one statement. */
+  public static long[] enqueue(AwaClient client, String kind, String queue, int n, Duration runIn) {
     List<NewJob> jobs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      jobs.add(NewJob.builder(kind).queue(queue).args(java.util.Map.of("i", i)).build());
+      NewJob.Builder b = NewJob.builder(kind).queue(queue).args(java.util.Map.of("i", i));
+      if (!runIn.isZero()) {
+        b.runIn(runIn);
+      }
+      jobs.add(b.build());
     }
     return client.enqueueMany(jobs);
   }
@@ -149,6 +158,64 @@ public final class Chaos {
             + "') + (SELECT count(*) FROM awa.scheduled_jobs WHERE state::text <> '"
             + state
             + "')");
+  }
+
+  /**
+   * Waits until no row is left unfinished, logging a state histogram about every second so a slow
+   * recovery shows where jobs sit (and the moment the last one finished).
+   */
+  public static void awaitAllCompleted(DataSource ds, Duration atMost) {
+    long start = System.nanoTime();
+    AtomicBoolean dumped = new AtomicBoolean();
+    org.awaitility.Awaitility.await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              long left = countNotIn(ds, "completed");
+              if (left > 0 && System.nanoTime() - start > 1_000_000_000L) {
+                log.info("waiting for {} unfinished jobs: {}", left, histogram(ds));
+              }
+              if (left > 0
+                  && Boolean.getBoolean("awa.chaos.dumpThreads")
+                  && System.nanoTime() - start > 5_000_000_000L
+                  && dumped.compareAndSet(false, true)) {
+                Thread.getAllStackTraces()
+                    .forEach(
+                        (t, st) -> {
+                          if (t.getName().startsWith("awa-")) {
+                            StringBuilder sb = new StringBuilder(t.getName()).append('\n');
+                            for (int i = 0; i < Math.min(12, st.length); i++) {
+                              sb.append("    at ").append(st[i]).append('\n');
+                            }
+                            log.info("thread {}", sb);
+                          }
+                        });
+              }
+              return left == 0;
+            });
+    log.info(
+        "all jobs completed {} ms after recovery began", (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** Job counts by table and state, e.g. {@code jobs.running=3 scheduled_jobs.retryable=2}. */
+  public static String histogram(DataSource ds) {
+    StringBuilder sb = new StringBuilder();
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT 'jobs.' || state, count(*) FROM awa.jobs WHERE state <> 'completed'"
+                    + " GROUP BY 1 UNION ALL SELECT 'scheduled_jobs.' || state, count(*)"
+                    + " FROM awa.scheduled_jobs GROUP BY 1 ORDER BY 1")) {
+      while (rs.next()) {
+        sb.append(rs.getString(1)).append('=').append(rs.getLong(2)).append(' ');
+      }
+    } catch (SQLException e) {
+      return "unavailable: " + e.getMessage();
+    }
+    return sb.toString().trim();
   }
 
   /** Counts every job row, in both tables. */
@@ -241,9 +308,21 @@ public final class Chaos {
     /** Enqueue calls that threw. */
     public final AtomicLong failures = new AtomicLong();
 
-    /** Paces {@code perSecond} jobs of {@code kind} on {@code queue}, in batches of 10. */
+    private final Duration runIn;
+
+    /** Paces {@code perSecond} jobs of {@code kind} on {@code queue}, due at once. */
     public Enqueuer(AwaClient client, String kind, String queue, int perSecond) {
-      super("chaos-enqueuer-" + queue);
+      this(client, kind, queue, perSecond, Duration.ZERO);
+    }
+
+    /**
+     * Paces {@code perSecond} jobs of {@code kind} on {@code queue} (in batches of a twentieth of
+     * the rate), due after {@code runIn} (zero: at once; else they pass through {@code
+     * awa.scheduled_jobs}).
+     */
+    public Enqueuer(AwaClient client, String kind, String queue, int perSecond, Duration runIn) {
+      super("chaos-enqueuer-" + queue + (runIn.isZero() ? "" : "-delayed"));
+      this.runIn = runIn;
       setDaemon(true);
       this.client = client;
       this.kind = kind;
@@ -258,7 +337,7 @@ public final class Chaos {
       long next = System.nanoTime();
       while (!stop.get()) {
         try {
-          for (long id : enqueue(client, kind, queue, batch)) {
+          for (long id : enqueue(client, kind, queue, batch, runIn)) {
             ids.add(id);
           }
         } catch (RuntimeException e) {

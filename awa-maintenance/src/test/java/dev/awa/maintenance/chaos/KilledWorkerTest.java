@@ -79,7 +79,7 @@ class KilledWorkerTest {
                 .register("slow", Chaos.recording(ds, "survivor", Duration.ofMillis(50)))
                 .build()) {
       survivor.start();
-      await().atMost(Duration.ofMinutes(2)).until(() -> Chaos.countNotIn(ds, "completed") == 0);
+      Chaos.awaitAllCompleted(ds, Duration.ofMinutes(2));
     }
     Chaos.Outcome o = Chaos.assertExactlyOnce(ds, ids);
     // Every attempt the child held when it died ran again, under a new lease, after a rescue.
