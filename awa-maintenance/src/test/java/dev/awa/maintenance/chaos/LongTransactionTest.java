@@ -88,8 +88,9 @@ class LongTransactionTest {
         vacuum(st);
         samples.add(sample(st, pg15, "before (steady flow, after VACUUM)"));
         long c0 = completed(st);
+        long t0 = System.nanoTime();
         pace(Duration.ofSeconds(5));
-        rates.add(rate("before", c0, completed(st), 5));
+        rates.add(rate("before", c0, completed(st), t0));
 
         try (Connection holder = db.openConnection();
             Statement hs = holder.createStatement()) {
@@ -103,20 +104,22 @@ class LongTransactionTest {
                           + " AND state = 'idle in transaction' AND backend_xmin IS NOT NULL"))
               .isGreaterThanOrEqualTo(1);
           long start = completed(st);
+          long t1 = System.nanoTime();
           int step = Math.max(1, seconds / 4);
           for (int t = step; t <= seconds; t += step) {
             pace(Duration.ofSeconds(step));
             samples.add(sample(st, pg15, "during, " + t + " s into the transaction"));
           }
           long during = completed(st);
-          rates.add(rate("during the transaction", start, during, seconds));
+          rates.add(rate("during the transaction", start, during, t1));
           vacuum(st);
           samples.add(sample(st, pg15, "during, after a VACUUM (cannot remove them)"));
           holder.commit();
         }
         long c2 = completed(st);
+        long t2 = System.nanoTime();
         pace(Duration.ofSeconds(5));
-        rates.add(rate("after", c2, completed(st), 5));
+        rates.add(rate("after", c2, completed(st), t2));
       } finally {
         now.finish();
         later.finish();
@@ -134,11 +137,12 @@ class LongTransactionTest {
     write(seconds, rate, samples, rates, o);
   }
 
-  private static String rate(String phase, long from, long to, int seconds) {
+  private static String rate(String phase, long from, long to, long sinceNanos) {
+    double seconds = (System.nanoTime() - sinceNanos) / 1e9;
     String line =
         String.format(
-            "| %s | %d jobs in %d s | %.0f jobs/s |",
-            phase, to - from, seconds, (to - from) / (double) seconds);
+            "| %s | %d jobs in %.1f s | %.0f jobs/s |",
+            phase, to - from, seconds, (to - from) / seconds);
     log.info("long transaction throughput {}", line);
     return line;
   }
