@@ -220,6 +220,7 @@ public final class AwaRuntime implements AutoCloseable {
     }
     producers.values().forEach(QueueProducer::start);
     state = State.RUNNING;
+    logConnectionNeeds();
     log.info(
         "Awa runtime {} started: queues {}, LISTEN {}",
         instanceId,
@@ -275,6 +276,76 @@ public final class AwaRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
       log.warn("interrupted while closing runtime {}; in-flight jobs await rescue", instanceId);
     }
+  }
+
+  /**
+   * Connections the runtime may hold at once: the LISTEN session (when it comes from the pool), one
+   * per producer claiming, the completer and the heartbeat. Handlers that write non-completed
+   * outcomes or use the database themselves need more.
+   */
+  int pooledConnectionsNeeded() {
+    return (listen && listenerUrl == null ? 1 : 0) + queues.size() + 2;
+  }
+
+  private void logConnectionNeeds() {
+    int needed = pooledConnectionsNeeded();
+    boolean pooledListener = listen && listenerUrl == null;
+    log.info(
+        "Awa runtime {} uses up to {} pooled connections at once: {}{} producer(s), completer,"
+            + " heartbeat; plus what handlers use",
+        instanceId,
+        needed,
+        pooledListener ? "1 LISTEN session (held), " : "",
+        queues.size());
+    String warning = poolSizeWarning(maxPoolSize(dataSource), needed, pooledListener);
+    if (warning != null) {
+      log.warn("Awa runtime {}: {}", instanceId, warning);
+    }
+  }
+
+  /**
+   * The warning for a pool of {@code max} connections (null: unknown or large enough). A pool
+   * smaller than {@code needed} still works (claims, acks and heartbeats queue for a connection)
+   * but is slower and heartbeats may be late; a pool the held LISTEN session would fill stalls.
+   */
+  static String poolSizeWarning(Integer max, int needed, boolean pooledListener) {
+    if (max == null || max >= needed) {
+      return null;
+    }
+    if (pooledListener && max <= 1) {
+      return "the DataSource allows "
+          + max
+          + " connection(s) and the LISTEN session holds one for good: claims, acks and"
+          + " heartbeats cannot get a connection. Enlarge the pool to at least "
+          + needed
+          + " or set listenerJdbcUrl";
+    }
+    return "the DataSource allows only "
+        + max
+        + " connections but the runtime uses up to "
+        + needed
+        + " at once (plus what handlers use): claims, acks and heartbeats will wait for"
+        + " connections, so throughput drops and heartbeats may come late. Enlarge the pool to"
+        + " at least "
+        + needed;
+  }
+
+  /**
+   * The pool's maximum size when the DataSource tells it (HikariCP's {@code getMaximumPoolSize},
+   * commons-dbcp2's {@code getMaxTotal}), found reflectively to avoid depending on any pool.
+   */
+  static Integer maxPoolSize(DataSource ds) {
+    for (String name : new String[] {"getMaximumPoolSize", "getMaxTotal"}) {
+      try {
+        Object v = ds.getClass().getMethod(name).invoke(ds);
+        if (v instanceof Integer i && i > 0) {
+          return i;
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // Not this pool type (or not readable): try the next accessor.
+      }
+    }
+    return null;
   }
 
   private void drain() throws InterruptedException {

@@ -27,7 +27,10 @@ final class Completer implements Runnable {
   private final AwaListener listener;
   private final long lingerNanos;
   private final LinkedBlockingQueue<JobRun> pending = new LinkedBlockingQueue<>();
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private final List<JobRun> retryLater = new ArrayList<>();
+  private long retryAtNanos;
   private final Thread thread;
   private volatile boolean stopping;
   private long lastFailureLogNanos;
@@ -70,17 +73,22 @@ final class Completer implements Runnable {
     List<JobRun> batch = new ArrayList<>(MAX_BATCH);
     while (true) {
       try {
-        JobRun first = pending.poll(stopping ? 0 : 50, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (!retryLater.isEmpty()) {
-            batch.addAll(retryLater);
-            retryLater.clear();
-          } else if (stopping) {
-            return;
-          } else {
-            continue;
+        JobRun first;
+        if (stopping && pending.isEmpty() && !retryLater.isEmpty()) {
+          // Only failed acks are left: retry them when due rather than in a hot loop.
+          long left = retryAtNanos - System.nanoTime();
+          if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
           }
+          first = null;
         } else {
+          long wait = stopping ? 0 : POLL_NANOS;
+          if (!retryLater.isEmpty()) {
+            wait = Math.min(wait, Math.max(0, retryAtNanos - System.nanoTime()));
+          }
+          first = pending.poll(wait, TimeUnit.NANOSECONDS);
+        }
+        if (first != null) {
           batch.add(first);
           long until = System.nanoTime() + lingerNanos;
           while (batch.size() < MAX_BATCH) {
@@ -96,11 +104,26 @@ final class Completer implements Runnable {
             batch.add(next);
           }
         }
+        // Failed acks ride along with the next flush once due, even while fresh acks keep
+        // arriving: waiting for an idle moment starved them (and their slots) under steady load.
+        if (!retryLater.isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
+          batch.addAll(retryLater);
+          retryLater.clear();
+        }
+        if (batch.isEmpty()) {
+          if (stopping && retryLater.isEmpty() && pending.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        int waiting = retryLater.size();
         flush(batch);
         batch.clear();
-        if (!retryLater.isEmpty() && !stopping) {
-          // The database refused even single-row completes: give it a moment.
-          Thread.sleep(200);
+        if (retryLater.size() > waiting) {
+          // The database refused even single-row completes: give those a moment. Fresh acks are
+          // not held back by this (the old loop slept here and capped every ack at 5 per second
+          // per slot until the queue went idle).
+          retryAtNanos = System.nanoTime() + RETRY_DELAY_NANOS;
         }
       } catch (InterruptedException e) {
         if (!batch.isEmpty()) {

@@ -1,0 +1,110 @@
+package dev.awa.maintenance.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.awa.core.AwaClient;
+import dev.awa.core.AwaRuntime;
+import dev.awa.maintenance.MaintenanceService;
+import dev.awa.testing.AwaTest;
+import dev.awa.testing.TestDatabase;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 1: a worker process killed with SIGKILL in the middle of a batch. Its attempts stay
+ * {@code running} with heartbeats that stop; the leader's heartbeat rescue makes them retryable and
+ * a surviving runtime completes them.
+ */
+@AwaTest
+@Tag("chaos")
+class KilledWorkerTest {
+  private static final int JOBS = 60;
+  private static final int CHILD_SLOTS = 8;
+
+  private final TestDatabase db;
+
+  KilledWorkerTest(TestDatabase db) {
+    this.db = db;
+  }
+
+  @Test
+  void killedWorkersJobsAreRescuedAndCompletedBySurvivors() throws Exception {
+    DataSource ds = db.dataSource();
+    db.truncateJobs();
+    Chaos.createExecLog(ds);
+    AwaClient client = AwaClient.create(ds);
+    Set<Long> ids =
+        Arrays.stream(Chaos.enqueue(client, "slow", "chaos_kill", JOBS))
+            .boxed()
+            .collect(Collectors.toSet());
+
+    Process child = startChild();
+    try {
+      // Killed "mid-batch": a full set of its attempts is running and some already finished.
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () ->
+                  Chaos.queryLong(
+                              ds,
+                              "SELECT count(*) FROM awa.jobs WHERE state = 'running'"
+                                  + " AND attempted_by = 'chaos-child'")
+                          >= CHILD_SLOTS
+                      && db.countJobs("completed") >= 1);
+    } finally {
+      child.destroyForcibly(); // SIGKILL on Unix: no shutdown hook, no hand-back
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    long orphaned =
+        Chaos.queryLong(
+            ds,
+            "SELECT count(*) FROM awa.jobs WHERE state = 'running'"
+                + " AND attempted_by = 'chaos-child'");
+    assertThat(orphaned).isPositive();
+
+    try (MaintenanceService leader = Chaos.maintenance(ds, "survivor-leader").build().start();
+        AwaRuntime survivor =
+            Chaos.runtime(ds, "survivor")
+                .queue("chaos_kill", 8)
+                .register("slow", Chaos.recording(ds, "survivor", Duration.ofMillis(50)))
+                .build()) {
+      survivor.start();
+      Chaos.awaitAllCompleted(ds, Duration.ofMinutes(2));
+    }
+    Chaos.Outcome o = Chaos.assertExactlyOnce(ds, ids);
+    // Every attempt the child held when it died ran again, under a new lease, after a rescue.
+    assertThat(o.rerunJobs()).isGreaterThanOrEqualTo(orphaned);
+    assertThat(
+            Chaos.queryLong(
+                ds, "SELECT count(*) FROM awa.jobs WHERE errors::text LIKE '%presumed dead%'"))
+        .isGreaterThanOrEqualTo(orphaned);
+  }
+
+  private Process startChild() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            ChildWorkerMain.class.getName(),
+            db.jdbcUrl(),
+            db.user() == null ? "-" : db.user(),
+            db.password() == null ? "-" : db.password(),
+            "chaos_kill",
+            String.valueOf(CHILD_SLOTS),
+            "1500");
+    File out = File.createTempFile("awa-chaos-child", ".log");
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out).start();
+  }
+}
