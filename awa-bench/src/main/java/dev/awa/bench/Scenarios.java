@@ -1,7 +1,10 @@
 package dev.awa.bench;
 
 import dev.awa.bench.scenario.CeilingScenario;
+import dev.awa.bench.scenario.DrainScenario;
 import dev.awa.bench.scenario.EnqueueScenario;
+import dev.awa.bench.scenario.LatencyScenario;
+import dev.awa.bench.scenario.LongHorizonScenario;
 import java.util.List;
 
 /** The registry of scenarios offered on the command line; one line per scenario. */
@@ -10,6 +13,11 @@ public final class Scenarios {
 
   /** A new instance of every scenario, with default settings. */
   public static List<Scenario> all() {
-    return List.of(new EnqueueScenario(), new CeilingScenario());
+    return List.of(
+        new EnqueueScenario(),
+        new CeilingScenario(),
+        new DrainScenario(),
+        new LatencyScenario(),
+        new LongHorizonScenario());
   }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -58,8 +59,13 @@ final class JobExecutor {
    * attempt no longer occupies a handler slot.
    */
   void submit(
-      JobRow job, Duration deadline, long claimedNanos, Executor threads, Runnable releaseSlot) {
-    JobRun run = new JobRun(job, client, deadline, claimedNanos);
+      JobRow job,
+      Duration deadline,
+      long claimedNanos,
+      Executor threads,
+      Runnable releaseSlot,
+      Semaphore ackBudget) {
+    JobRun run = new JobRun(job, client, deadline, claimedNanos, ackBudget);
     run.holdSlot(releaseSlot);
     inFlight.add(run);
     long delay = run.deadlineNanos() - System.nanoTime();
@@ -145,8 +151,9 @@ final class JobExecutor {
         }
         retryOrFail(run, entry, () -> retryPolicy.backoff(attempt));
       } else if (result == null || result instanceof JobResult.Completed) {
+        run.awaitingAck();
         completer.submit(run);
-        return true; // the completer frees the slot and takes it out of flight once acknowledged
+        return true; // the completer frees what the attempt holds once acknowledged
       } else if (result instanceof JobResult.Retry r) {
         retryOrFail(
             run, new JobError(attempt, Instant.now(), "awa.retry_requested", r.reason()), r::delay);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,6 +20,7 @@ final class JobRun implements JobContext {
   private final ObjectMapper mapper;
   private final Instant deadline;
   private final long deadlineNanos;
+  private final Semaphore ackBudget;
 
   private volatile String cancelReason;
   private volatile Thread handlerThread;
@@ -29,8 +31,9 @@ final class JobRun implements JobContext {
   volatile long startedNanos;
   private final AtomicReference<Runnable> slot = new AtomicReference<>();
 
-  JobRun(JobRow job, AwaClient client, Duration deadline, long claimedNanos) {
+  JobRun(JobRow job, AwaClient client, Duration deadline, long claimedNanos, Semaphore ackBudget) {
     this.job = job;
+    this.ackBudget = ackBudget;
     this.client = client;
     this.mapper = client.objectMapper();
     this.deadlineNanos = claimedNanos + deadline.toNanos();
@@ -78,8 +81,25 @@ final class JobRun implements JobContext {
   }
 
   /**
-   * Frees the handler slot, once. A completed attempt keeps its slot until its acknowledgement is
-   * written, so un-acknowledged completions can never pile up beyond the queue's concurrency.
+   * Called when the handler returned a completion that now waits for its batched ack. If the
+   * queue's ack budget has room (fewer pending acks than its concurrency), the handler slot is
+   * freed at once and the attempt holds one unit of the ack budget instead, returned by {@link
+   * #releaseSlot()} once the ack is written; otherwise the attempt keeps its slot until then. So
+   * the runtime holds at most concurrency running handlers plus concurrency pending acks per queue
+   * (running rows ≤ 2 × concurrency), and claims overlap with acks instead of waiting for them.
+   */
+  void awaitingAck() {
+    if (ackBudget != null && ackBudget.tryAcquire()) {
+      Runnable handlerSlot = slot.getAndSet(ackBudget::release);
+      if (handlerSlot != null) {
+        handlerSlot.run();
+      }
+    }
+  }
+
+  /**
+   * Frees what this attempt holds, once: its handler slot, or (a completion waiting for its ack
+   * that already gave its slot back, see {@link #awaitingAck}) its unit of the ack budget.
    */
   void releaseSlot() {
     Runnable r = slot.getAndSet(null);

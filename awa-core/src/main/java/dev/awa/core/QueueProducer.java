@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * until a notification for its queue arrives or the poll interval passes; after a full claim it
  * claims again as soon as slots free up, gathering them for up to 2 ms (up to half a batch) so a
  * busy queue makes few, larger claims instead of one claim per finished job.
+ *
+ * <p>A handler that returns a completion frees its slot at once while fewer than the concurrency
+ * completions of this queue await their batched ack (the ack budget); beyond that it keeps its slot
+ * until the ack is written. So claims overlap with acks instead of waiting for them, and the rows
+ * this queue holds in {@code running} stay at most twice its concurrency.
  */
 final class QueueProducer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(QueueProducer.class);
@@ -34,6 +39,13 @@ final class QueueProducer implements Runnable {
   private final Duration pollInterval;
   private final String workerId;
   private final Semaphore slots;
+
+  /**
+   * Completions whose handler slot was freed before their ack was written; bounded by the
+   * concurrency, so this queue's running rows never exceed twice its concurrency.
+   */
+  private final Semaphore ackBudget;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeup = lock.newCondition();
   private final Thread thread;
@@ -64,6 +76,7 @@ final class QueueProducer implements Runnable {
     this.pollInterval = pollInterval;
     this.workerId = workerId;
     this.slots = new Semaphore(queue.concurrency());
+    this.ackBudget = new Semaphore(queue.concurrency());
     this.thread = new Thread(this, "awa-producer-" + queue.name());
     this.thread.setDaemon(true);
   }
@@ -162,7 +175,7 @@ final class QueueProducer implements Runnable {
     }
     slots.release(held - jobs.size());
     for (JobRow job : jobs) {
-      executor.submit(job, queue.deadline(), claimedNanos, threads, slots::release);
+      executor.submit(job, queue.deadline(), claimedNanos, threads, slots::release, ackBudget);
     }
     return jobs.size();
   }

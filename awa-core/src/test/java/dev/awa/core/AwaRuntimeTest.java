@@ -424,8 +424,9 @@ class AwaRuntimeTest {
                         "SELECT count(*) FROM awa.jobs WHERE queue = ? AND state = 'completed'", q)
                     == 200);
     assertThat(maxRunning.get()).isBetween(1, 3);
-    // Un-acknowledged completions keep their slot, so the database never sees more either.
-    assertThat(maxRunningRows.get()).isBetween(1, 3);
+    // Completions awaiting their ack may free their slot while fewer than the concurrency are
+    // pending (the ack budget), so the database sees at most twice the concurrency running.
+    assertThat(maxRunningRows.get()).isBetween(1, 6);
   }
 
   @Test

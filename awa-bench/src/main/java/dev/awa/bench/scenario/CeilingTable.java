@@ -131,17 +131,18 @@ final class CeilingTable {
    * Same shape as awa-core's completeMany, fenced by (id, run_lease, state). Parameters: ids,
    * leases. Returns the completed ids.
    *
-   * <p>Kept identical to awa-core's statement on purpose, including {@code state = 'running'}: on
-   * the table with awa's indexes that predicate lets the planner scan the running-rows partial
-   * indexes instead of probing the primary key, which is most of the gap between the two ceilings
-   * (docs/benchmarks/README.md, "Findings"). If awa-core changes the statement, change it here.
+   * <p>Kept identical to awa-core's statement on purpose, including the state check written as
+   * {@code state COLLATE "C" = 'running'}: the plain {@code state = 'running'} lets the planner
+   * scan the running-rows partial indexes instead of probing the primary key, which was most of the
+   * gap between the two ceilings (docs/benchmarks/README.md, finding 1, fixed in core by d01c05b).
+   * If awa-core changes the statement, change it here.
    */
   String completeManySql() {
     return "UPDATE "
         + name
         + " j SET state = 'completed', finalized_at = now()"
         + " FROM unnest(?::bigint[], ?::bigint[]) AS l(id, lease)"
-        + " WHERE j.id = l.id AND j.run_lease = l.lease AND j.state = 'running'"
+        + " WHERE j.id = l.id AND j.run_lease = l.lease AND j.state COLLATE \"C\" = 'running'"
         + " RETURNING j.id";
   }
 }
