@@ -31,15 +31,6 @@ class CommandSurfaceTest {
   }
 
   @Test
-  void benchSaysItIsNotAvailableYet() {
-    // Options the real command will take must not turn into parse errors meanwhile.
-    Cli.Result result = Cli.run("bench", "--duration", "5s");
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.errorLine())
-        .startsWith("awa: 'awa bench' is not available yet in this build");
-  }
-
-  @Test
   void demoRejectsBadOptionsBeforeStartingAnything() {
     Cli.Result duration = Cli.run("demo", "--duration", "soon");
     assertThat(duration.exitCode()).isEqualTo(ExitCodes.USAGE);
