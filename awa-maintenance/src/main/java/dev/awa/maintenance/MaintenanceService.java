@@ -301,7 +301,12 @@ public final class MaintenanceService implements AutoCloseable {
             st));
     all.add(
         new RefreshAdminMetadataBranch(
-            b.interval(REFRESH_ADMIN_METADATA), st, hostname, pid, this::branchStatus));
+            b.interval(REFRESH_ADMIN_METADATA),
+            st,
+            hostname,
+            pid,
+            this::branchStatus,
+            b.staleInstanceAfter));
     if (!b.periodicJobs.isEmpty()) {
       all.add(
           new CronBranches.Sync(
@@ -399,6 +404,7 @@ public final class MaintenanceService implements AutoCloseable {
     private final Set<String> disabled = new HashSet<>();
     private final List<MaintenanceBranch> extraBranches = new ArrayList<>();
     private final Map<String, PeriodicJob> periodicJobs = new LinkedHashMap<>();
+    private Duration staleInstanceAfter = Duration.ofMinutes(15);
     private ObjectMapper objectMapper = new ObjectMapper().findAndRegisterModules();
     private Clock clock = Clock.systemUTC();
     private BranchRunner.OverrunLog overrunLog = BranchRunner.OverrunLog.SLF4J;
@@ -621,6 +627,17 @@ public final class MaintenanceService implements AutoCloseable {
         throw new InvalidMaintenanceConfigException(
             "periodicJob.name", "'" + job.name() + "' is declared twice");
       }
+      return this;
+    }
+
+    /**
+     * How long after its last sign of life a row of {@code awa.runtime_instances} is removed by
+     * {@code refresh_admin_metadata} (default 15 min, 1 min to 7 days). Keep it well above the
+     * runtimes' heartbeat interval: a live runtime refreshes its row with every heartbeat.
+     */
+    public Builder staleInstanceAfter(Duration d) {
+      this.staleInstanceAfter =
+          check("staleInstanceAfter", d, Duration.ofMinutes(1), Duration.ofDays(7));
       return this;
     }
 

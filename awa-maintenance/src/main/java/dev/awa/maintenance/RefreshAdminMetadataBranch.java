@@ -32,6 +32,16 @@ final class RefreshAdminMetadataBranch implements MaintenanceBranch {
       "UPDATE awa.runtime_instances SET is_leader = false, leader_since = NULL"
           + " WHERE is_leader AND instance_id <> ?";
 
+  /**
+   * Removes rows of processes that stopped without {@code close()} (SIGKILL, OOM, lost host): a
+   * live runtime refreshes {@code last_seen_at} with every heartbeat and puts its row back if it is
+   * ever missing, so an old row belongs to a dead process. Parameters: instance id, age in
+   * milliseconds.
+   */
+  static final String PRUNE_STALE =
+      "DELETE FROM awa.runtime_instances WHERE instance_id <> ?"
+          + " AND last_seen_at < now() - ? * interval '1 millisecond'";
+
   /** Parameters: instance id. */
   static final String CLEAR_SELF =
       "UPDATE awa.runtime_instances SET is_leader = false, leader_since = NULL"
@@ -55,13 +65,16 @@ final class RefreshAdminMetadataBranch implements MaintenanceBranch {
   private final String hostname;
   private final long pid;
   private final Supplier<List<BranchStatus>> statuses;
+  private final Duration staleInstanceAfter;
 
   RefreshAdminMetadataBranch(
       Duration interval,
       Duration statementTimeout,
       String hostname,
       long pid,
-      Supplier<List<BranchStatus>> statuses) {
+      Supplier<List<BranchStatus>> statuses,
+      Duration staleInstanceAfter) {
+    this.staleInstanceAfter = staleInstanceAfter;
     this.interval = interval;
     this.statementTimeout = statementTimeout;
     this.hostname = hostname;
@@ -86,6 +99,11 @@ final class RefreshAdminMetadataBranch implements MaintenanceBranch {
         null,
         c -> {
           markLeader(c, ctx.instanceId(), hostname, pid);
+          try (PreparedStatement ps = c.prepareStatement(PRUNE_STALE)) {
+            ps.setString(1, ctx.instanceId());
+            ps.setLong(2, staleInstanceAfter.toMillis());
+            ps.executeUpdate();
+          }
           try (PreparedStatement ps = c.prepareStatement(UPSERT_BRANCH)) {
             for (BranchStatus s : statuses.get()) {
               ps.setString(1, s.branch());

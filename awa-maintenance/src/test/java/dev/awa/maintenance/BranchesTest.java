@@ -233,7 +233,12 @@ class BranchesTest {
             Duration.ofMillis(12),
             null);
     new RefreshAdminMetadataBranch(
-            Duration.ofSeconds(60), TIMEOUT, "host", 42, () -> List.of(status))
+            Duration.ofSeconds(60),
+            TIMEOUT,
+            "host",
+            42,
+            () -> List.of(status),
+            Duration.ofMinutes(15))
         .run(ctx);
     assertThat(db.queryStrings("SELECT instance_id FROM awa.runtime_instances WHERE is_leader"))
         .containsExactly("test-instance");
@@ -241,5 +246,18 @@ class BranchesTest {
             db.queryStrings(
                 "SELECT overrun_state || '/' || overrun_episodes || '/' || loop_name FROM awa.maintenance_branches"))
         .containsExactly("delayed/2/urgent");
+  }
+
+  @Test
+  void refreshAdminMetadataPrunesInstancesThatStoppedLongAgo() throws Exception {
+    db.update(
+        "INSERT INTO awa.runtime_instances (instance_id, hostname, pid, last_seen_at) VALUES"
+            + " ('killed', 'h', 1, now() - interval '1 hour'),"
+            + " ('alive', 'h', 2, now() - interval '20 seconds')");
+    new RefreshAdminMetadataBranch(
+            Duration.ofSeconds(60), TIMEOUT, "host", 42, List::of, Duration.ofMinutes(15))
+        .run(ctx);
+    assertThat(db.queryStrings("SELECT instance_id FROM awa.runtime_instances ORDER BY 1"))
+        .containsExactly("alive", "test-instance");
   }
 }
