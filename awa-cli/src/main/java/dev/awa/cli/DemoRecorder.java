@@ -145,8 +145,6 @@ final class DemoRecorder implements AwaListener, MaintenanceListener {
     branch(branch).overrunEpisodes.incrementAndGet();
   }
 
-  // Both SPIs declare onRescued; the maintenance one carries the failed count. The runtime's
-  // variant is only called by the leader too, so recording one of them avoids double counting.
   @Override
   public void onRescued(String kind, int count, int failedForGood) {
     rescued.computeIfAbsent(kind, k -> new AtomicLong()).addAndGet(count);

@@ -83,11 +83,6 @@ final class FanOutListener implements AwaListener, MaintenanceListener {
   }
 
   @Override
-  public void onRescued(String kind, int count) {
-    toRuntime(l -> l.onRescued(kind, count));
-  }
-
-  @Override
   public void onLeaderGained(String instanceId) {
     toMaintenance(l -> l.onLeaderGained(instanceId));
   }

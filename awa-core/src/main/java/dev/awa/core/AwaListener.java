@@ -34,10 +34,4 @@ public interface AwaListener {
 
   /** A job was snoozed (its attempt is not counted). */
   default void onSnoozed(JobRow job, Duration handlerDuration) {}
-
-  /**
-   * The maintenance leader rescued {@code count} jobs; {@code kind} is {@code heartbeat}, {@code
-   * deadline} or {@code callback_timeout}.
-   */
-  default void onRescued(String kind, int count) {}
 }

@@ -152,13 +152,6 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
     ended(JobMeters.Outcome.SNOOZED, job, handlerDuration);
   }
 
-  /**
-   * Ignored: rescues are counted from {@link MaintenanceListener#onRescued(String, int, int)},
-   * which the leader calls (with the failed count); counting both would count twice.
-   */
-  @Override
-  public void onRescued(String kind, int count) {}
-
   private void ended(JobMeters.Outcome outcome, JobRow job, Duration handlerDuration) {
     guard(() -> jobs.ended(outcome, job.queue(), job.kind(), handlerDuration));
   }
