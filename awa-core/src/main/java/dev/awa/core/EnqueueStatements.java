@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The insert path. One statement inserts any number of jobs from parallel arrays (unnest): due jobs
- * go to awa.jobs as available, future ones to awa.scheduled_jobs. Ids are drawn in input order in a
- * materialized CTE, so results map back to the caller's list by id order.
+ * The single-enqueue path (batches go through {@link CopyEnqueue}). The statement takes parallel
+ * arrays (unnest): a due job goes to awa.jobs as available, a future one to awa.scheduled_jobs,
+ * decided by the database clock. Ids are drawn in a materialized CTE, so the returned rows come
+ * back in input order.
  */
 final class EnqueueStatements {
   private static final String INPUT =
@@ -36,23 +37,19 @@ final class EnqueueStatements {
           + " metadata::jsonb, ARRAY(SELECT jsonb_array_elements_text(tags::jsonb)), unique_key,"
           + " string_to_array(unique_states, ',') FROM input";
 
-  /** Single enqueue: the same statement serves any count, returning full rows. */
-  private static String insertSql(String returning) {
-    return INPUT
-        + " due AS (INSERT INTO awa.jobs "
-        + COLUMNS
-        + String.format(VALUES, "'available'")
-        + " WHERE run_at IS NULL OR run_at <= now() RETURNING "
-        + returning
-        + "), later AS (INSERT INTO awa.scheduled_jobs "
-        + COLUMNS
-        + String.format(VALUES, "'scheduled'")
-        + " WHERE run_at > now() RETURNING "
-        + returning
-        + ") SELECT * FROM due UNION ALL SELECT * FROM later ORDER BY 1";
-  }
-
-  static final String INSERT_RETURNING_ROWS = insertSql(JobColumns.ROW);
+  static final String INSERT_RETURNING_ROWS =
+      INPUT
+          + " due AS (INSERT INTO awa.jobs "
+          + COLUMNS
+          + String.format(VALUES, "'available'")
+          + " WHERE run_at IS NULL OR run_at <= now() RETURNING "
+          + JobColumns.ROW
+          + "), later AS (INSERT INTO awa.scheduled_jobs "
+          + COLUMNS
+          + String.format(VALUES, "'scheduled'")
+          + " WHERE run_at > now() RETURNING "
+          + JobColumns.ROW
+          + ") SELECT * FROM due UNION ALL SELECT * FROM later ORDER BY 1";
 
   private EnqueueStatements() {}
 
