@@ -34,4 +34,11 @@ public interface AwaListener {
 
   /** A job was snoozed (its attempt is not counted). */
   default void onSnoozed(JobRow job, Duration handlerDuration) {}
+
+  /**
+   * The runtime {@code instanceId} changed how it learns about new jobs: {@link
+   * ListenerMode#LISTEN} after its self-test NOTIFY came back, {@link ListenerMode#POLLING} when it
+   * did not (or the session dropped), {@link ListenerMode#OFF} when the runtime stopped.
+   */
+  default void onListenerModeChanged(String instanceId, ListenerMode mode) {}
 }

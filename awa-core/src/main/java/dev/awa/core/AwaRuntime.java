@@ -155,6 +155,17 @@ public final class AwaRuntime implements AutoCloseable {
     return sb.toString();
   }
 
+  /**
+   * How this runtime learns about new jobs right now: {@link ListenerMode#LISTEN} once its LISTEN
+   * session passed the self-test NOTIFY, {@link ListenerMode#POLLING} when it did not (a
+   * transaction pooler) or while it reconnects, {@link ListenerMode#OFF} with LISTEN disabled or
+   * the runtime not running. Also reported through {@link AwaListener#onListenerModeChanged}.
+   */
+  public ListenerMode listenerMode() {
+    NotificationListener n = notifications;
+    return n == null || state != State.RUNNING ? ListenerMode.OFF : n.mode();
+  }
+
   /** Whether the LISTEN session is up (false with LISTEN disabled or while it reconnects). */
   boolean isListening() {
     return notifications != null && notifications.isListening();
@@ -215,7 +226,9 @@ public final class AwaRuntime implements AutoCloseable {
               this::wakeQueue,
               this::cancelInFlight,
               this::wakeAll,
-              instanceId);
+              m -> Listeners.safely(() -> client.listener().onListenerModeChanged(instanceId, m)),
+              instanceId,
+              NotificationListener.POLLING_RECHECK);
       notifications.start();
     }
     producers.values().forEach(QueueProducer::start);

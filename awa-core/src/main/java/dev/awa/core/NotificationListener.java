@@ -1,9 +1,11 @@
 package dev.awa.core;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -18,11 +20,19 @@ import org.slf4j.LoggerFactory;
  * (payload: queue name) to wake the queue's producer, and on {@code awa_job_cancel} (payload: job
  * id) to raise the cancel flag of an in-flight attempt.
  *
- * <p>It never stops the runtime: when the session cannot be opened or drops (network, restart, a
- * transaction pooler) it logs once, lets the producers keep polling, retries with backoff, and
- * after it is back wakes every producer once, because notifications sent while it was away are
- * gone. After each LISTEN it sends itself a probe; a probe that never arrives means the session is
- * not really a session (a transaction pooler), which is logged once.
+ * <p>It never stops the runtime: when the session cannot be opened or drops (network, restart,
+ * failover) it logs once, lets the producers keep polling, retries with backoff, and after it is
+ * back wakes every producer once, because notifications sent while it was away are gone.
+ *
+ * <p><b>Self-test.</b> After every LISTEN (at start and after each reconnect) it sends a NOTIFY
+ * with a random token on a channel of its own, from <em>another</em> connection, and waits for it.
+ * Only then is the mode {@link ListenerMode#LISTEN}. Behind a transaction pooler the LISTEN lands
+ * on whichever server connection ran that statement and the token never comes back; a NOTIFY sent
+ * on the listening connection itself would (the same backend delivers its own notice at commit),
+ * which is why the probe must come from elsewhere. Without the token the mode is {@link
+ * ListenerMode#POLLING} (one WARN for the runtime's life), the session is closed after UNLISTEN,
+ * and the self-test is repeated every {@link #POLLING_RECHECK}. Every mode change goes to the
+ * telemetry callback.
  */
 final class NotificationListener implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(NotificationListener.class);
@@ -34,6 +44,9 @@ final class NotificationListener implements Runnable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration PROBE_WAIT = Duration.ofSeconds(2);
 
+  /** How often a runtime in polling mode repeats the self-test. */
+  static final Duration POLLING_RECHECK = Duration.ofSeconds(60);
+
   /** Opens the dedicated LISTEN connection. */
   @FunctionalInterface
   interface ConnectionSource {
@@ -44,10 +57,15 @@ final class NotificationListener implements Runnable {
   private final Consumer<String> wakeQueue;
   private final LongConsumer cancelJob;
   private final Runnable wakeAll;
+  private final Consumer<ListenerMode> modeChanged;
+  private final Duration pollingRecheck;
+  private final String probeChannel =
+      "awa_probe_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean listening;
+  private volatile ListenerMode mode = ListenerMode.OFF;
   private boolean down;
   private boolean poolerWarned;
 
@@ -56,11 +74,15 @@ final class NotificationListener implements Runnable {
       Consumer<String> wakeQueue,
       LongConsumer cancelJob,
       Runnable wakeAll,
-      String instanceId) {
+      Consumer<ListenerMode> modeChanged,
+      String instanceId,
+      Duration pollingRecheck) {
     this.source = source;
     this.wakeQueue = wakeQueue;
     this.cancelJob = cancelJob;
     this.wakeAll = wakeAll;
+    this.modeChanged = modeChanged;
+    this.pollingRecheck = pollingRecheck;
     this.thread = new Thread(this, "awa-listener-" + instanceId);
     this.thread.setDaemon(true);
   }
@@ -73,11 +95,28 @@ final class NotificationListener implements Runnable {
     running = false;
     stopped.countDown();
     thread.join(5_000);
+    setMode(ListenerMode.OFF);
   }
 
-  /** Whether a LISTEN session is up right now. */
+  /** Whether a LISTEN session is up and passed its self-test right now. */
   boolean isListening() {
     return listening;
+  }
+
+  /** The current mode; {@link ListenerMode#OFF} before the first self-test and after stop. */
+  ListenerMode mode() {
+    return mode;
+  }
+
+  private void setMode(ListenerMode m) {
+    if (mode != m) {
+      mode = m;
+      try {
+        modeChanged.accept(m);
+      } catch (RuntimeException e) {
+        log.debug("listener mode callback failed", e);
+      }
+    }
   }
 
   @Override
@@ -85,6 +124,7 @@ final class NotificationListener implements Runnable {
     Duration backoff = Duration.ofMillis(100);
     while (running) {
       Connection c = null;
+      Duration pause = null;
       try {
         c = source.open();
         c.setAutoCommit(true);
@@ -92,8 +132,8 @@ final class NotificationListener implements Runnable {
         try (Statement st = c.createStatement()) {
           st.execute("LISTEN " + AVAILABLE_CHANNEL);
           st.execute("LISTEN " + CANCEL_CHANNEL);
+          st.execute("LISTEN " + probeChannel);
         }
-        listening = true;
         backoff = Duration.ofMillis(100);
         if (down) {
           log.info("LISTEN session is back; polling once for what was missed");
@@ -101,12 +141,37 @@ final class NotificationListener implements Runnable {
         }
         // Notifications sent while no session listened are gone: look once now.
         wakeAll.run();
-        probe(c, pg);
-        listen(c, pg);
+        if (probe(c, pg)) {
+          try (Statement st = c.createStatement()) {
+            st.execute("UNLISTEN " + probeChannel);
+          }
+          if (mode == ListenerMode.POLLING && poolerWarned) {
+            log.info("LISTEN self-test passed: notifications wake producers again");
+          }
+          setMode(ListenerMode.LISTEN);
+          listening = true;
+          listen(c, pg);
+        } else if (running) {
+          setMode(ListenerMode.POLLING);
+          if (!poolerWarned) {
+            poolerWarned = true;
+            log.warn(
+                "LISTEN self-test NOTIFY did not come back within {}: the connection goes through"
+                    + " a transaction pooler (or LISTEN is otherwise not delivered). Falling back"
+                    + " to polling every poll interval; give the runtime a direct URL"
+                    + " (listenerJdbcUrl) for prompt wake-ups. Re-testing every {}.",
+                PROBE_WAIT,
+                pollingRecheck);
+          } else {
+            log.debug("LISTEN self-test failed again; still polling");
+          }
+          pause = pollingRecheck;
+        }
       } catch (SQLException | RuntimeException e) {
         if (!running) {
           break;
         }
+        setMode(ListenerMode.POLLING);
         if (!down) {
           down = true;
           log.warn(
@@ -120,44 +185,66 @@ final class NotificationListener implements Runnable {
         close(c);
       }
       try {
-        if (stopped.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+        Duration wait = pause != null ? pause : backoff;
+        if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
           break;
         }
       } catch (InterruptedException e) {
         break;
       }
-      backoff = backoff.multipliedBy(2);
-      if (backoff.compareTo(MAX_BACKOFF) > 0) {
-        backoff = MAX_BACKOFF;
+      if (pause == null) {
+        backoff = backoff.multipliedBy(2);
+        if (backoff.compareTo(MAX_BACKOFF) > 0) {
+          backoff = MAX_BACKOFF;
+        }
       }
     }
   }
 
-  /** Sends an empty wake-up to ourselves; a session behind a transaction pooler never gets it. */
-  private void probe(Connection c, PGConnection pg) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute("SELECT pg_notify('" + AVAILABLE_CHANNEL + "', '')");
-    }
+  /**
+   * Sends a random token on this listener's probe channel from another connection and waits for it
+   * on {@code c}; notifications that arrive meanwhile are dispatched as usual.
+   */
+  private boolean probe(Connection c, PGConnection pg) throws SQLException {
+    String token = UUID.randomUUID().toString();
+    sendProbe(c, token);
     long until = System.nanoTime() + PROBE_WAIT.toNanos();
-    while (running && System.nanoTime() < until) {
+    boolean seen = false;
+    while (running && !seen && System.nanoTime() < until) {
       PGNotification[] ns = pg.getNotifications(WAIT_MILLIS);
-      if (ns != null && ns.length > 0) {
-        boolean sawProbe = false;
+      if (ns != null) {
         for (PGNotification n : ns) {
-          sawProbe |= AVAILABLE_CHANNEL.equals(n.getName()) && n.getParameter().isEmpty();
-          dispatch(n);
-        }
-        if (sawProbe) {
-          return;
+          if (probeChannel.equals(n.getName())) {
+            seen |= token.equals(n.getParameter());
+          } else {
+            dispatch(n);
+          }
         }
       }
     }
-    if (running && !poolerWarned) {
-      poolerWarned = true;
-      log.warn(
-          "LISTEN probe did not come back within {}: the connection may go through a transaction"
-              + " pooler; give the runtime a direct URL (listenerJdbcUrl). Polling covers for it.",
-          PROBE_WAIT);
+    return seen;
+  }
+
+  private void sendProbe(Connection listening, String token) throws SQLException {
+    String sql = "SELECT pg_notify(?, ?)";
+    Connection other = null;
+    try {
+      other = source.open();
+      other.setAutoCommit(true);
+    } catch (SQLException e) {
+      // No second connection (a tiny pool): a probe on the listening connection still proves the
+      // session works on a direct connection, though it cannot unmask a pooler.
+      log.debug("no second connection for the LISTEN self-test: {}", e.getMessage());
+    }
+    Connection sender = other != null ? other : listening;
+    try (PreparedStatement ps = sender.prepareStatement(sql)) {
+      ps.setString(1, probeChannel);
+      ps.setString(2, token);
+      ps.execute();
+    } finally {
+      if (other != null) {
+        other.close();
+      }
     }
   }
 

@@ -37,10 +37,17 @@ import org.slf4j.LoggerFactory;
  * urgent loop and a hygiene loop, so slow hygiene never delays promotion or rescue. Every tick
  * first checks leadership. See {@code docs/maintenance.md}.
  *
+ * <p><b>Hand-over.</b> {@link #close()} stops the loops, then unlocks and announces the release
+ * with a NOTIFY; a waiting follower takes over within about a second, without the grace a crash
+ * takeover needs. {@link #whenLeader()} and {@link #awaitLeadership(Duration)} wait for this
+ * process to lead without polling.
+ *
  * <p><b>Poolers.</b> The leader needs a real session. When the {@link DataSource} goes through a
  * transaction pooler (PgBouncer in transaction mode), give the leader a direct URL with {@link
- * Builder#leaderJdbcUrl}; without it the leader would lose its lock silently, and the health check
- * steps down (with a WARN naming this setting) when it sees its backend change.
+ * Builder#leaderJdbcUrl}. Without it the election is refused: before competing, the candidate
+ * connection is checked to be pinned to one backend, and a pooler fails that check with an ERROR
+ * (and {@link LeaderElectionRefusedException} from the waiting methods). The health check, which
+ * steps down when the leader's backend pid changes, stays as the backstop.
  */
 public final class MaintenanceService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MaintenanceService.class);
@@ -101,8 +108,9 @@ public final class MaintenanceService implements AutoCloseable {
   private final LeaderElector elector;
   private final String hostname;
   private final long pid = ProcessHandle.current().pid();
+  private final List<CompletableFuture<Void>> leadershipWaiters = new ArrayList<>();
   private boolean started;
-  private boolean closed;
+  private volatile boolean closed;
 
   private MaintenanceService(Builder b) {
     this.config = b;
@@ -132,6 +140,11 @@ public final class MaintenanceService implements AutoCloseable {
               @Override
               public void lost(String reason) {
                 onLost(reason);
+              }
+
+              @Override
+              public void refused(String reason) {
+                failWaiters(new LeaderElectionRefusedException(reason));
               }
             },
             b.electionInterval,
@@ -170,6 +183,85 @@ public final class MaintenanceService implements AutoCloseable {
     return leadership.isLeader();
   }
 
+  /**
+   * A future that completes when this process leads: at once when it leads now, else when it next
+   * gains leadership. It completes exceptionally with {@link LeaderElectionRefusedException} when
+   * the election is refused (the leader connection goes through a transaction pooler), and is
+   * cancelled when the service closes first. It completes on a thread of the common pool, never on
+   * the election thread, so dependent actions may block. Losing leadership later does not affect a
+   * completed future: check {@link #isLeader()} for the current state.
+   */
+  public CompletableFuture<Void> whenLeader() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    synchronized (leadershipWaiters) {
+      if (closed) {
+        f.cancel(false);
+      } else if (leadership.isLeader()) {
+        f.complete(null);
+      } else if (elector.refusal() != null) {
+        f.completeExceptionally(new LeaderElectionRefusedException(elector.refusal()));
+      } else {
+        leadershipWaiters.add(f);
+      }
+    }
+    return f;
+  }
+
+  /**
+   * Waits up to {@code timeout} for this process to lead (see {@link #whenLeader()}).
+   *
+   * @return true when it leads, false when the timeout passed first
+   * @throws LeaderElectionRefusedException when the election is refused (a transaction pooler)
+   * @throws IllegalStateException when the service is closed (or closes while waiting)
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public boolean awaitLeadership(Duration timeout) throws InterruptedException {
+    if (timeout == null || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be zero or positive, was " + timeout);
+    }
+    CompletableFuture<Void> f = whenLeader();
+    try {
+      f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      f.cancel(false);
+      synchronized (leadershipWaiters) {
+        leadershipWaiters.remove(f);
+      }
+      return false;
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new IllegalStateException("maintenance service " + instanceId + " is closed");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof LeaderElectionRefusedException refused) {
+        throw new LeaderElectionRefusedException(refused.getMessage());
+      }
+      throw new IllegalStateException("waiting for leadership failed", e.getCause());
+    }
+  }
+
+  private void completeWaiters() {
+    List<CompletableFuture<Void>> ready;
+    synchronized (leadershipWaiters) {
+      ready = List.copyOf(leadershipWaiters);
+      leadershipWaiters.clear();
+    }
+    // Off the election thread: dependent actions of a future run where it completes.
+    for (CompletableFuture<Void> f : ready) {
+      f.completeAsync(() -> null);
+    }
+  }
+
+  private void failWaiters(RuntimeException e) {
+    List<CompletableFuture<Void>> failed;
+    synchronized (leadershipWaiters) {
+      failed = List.copyOf(leadershipWaiters);
+      leadershipWaiters.clear();
+    }
+    for (CompletableFuture<Void> f : failed) {
+      CompletableFuture.runAsync(() -> f.completeExceptionally(e));
+    }
+  }
+
   /** This process's instance id (its row in {@code awa.runtime_instances}). */
   public String instanceId() {
     return instanceId;
@@ -191,14 +283,18 @@ public final class MaintenanceService implements AutoCloseable {
 
   /**
    * Stops the loops (waiting up to the shutdown timeout for running bodies), then releases the
-   * leader lock explicitly so a follower can take over at its next attempt.
+   * leader lock explicitly and announces it, so a waiting follower takes over at once. When a body
+   * outlived the shutdown timeout the announcement says so, and the follower keeps its grace.
    */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
-    closed = true;
+    synchronized (leadershipWaiters) {
+      closed = true;
+    }
+    boolean loopsStopped = true;
     for (BranchRunner r : runners) {
       r.stop();
     }
@@ -209,19 +305,32 @@ public final class MaintenanceService implements AutoCloseable {
       try {
         if (!loop.awaitTermination(config.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
           loop.shutdownNow();
+          loopsStopped = false;
         }
       } catch (InterruptedException e) {
         loop.shutdownNow();
+        loopsStopped = false;
         Thread.currentThread().interrupt();
       }
     }
-    elector.close(config.shutdownTimeout);
+    elector.close(config.shutdownTimeout, loopsStopped);
+    List<CompletableFuture<Void>> pending;
+    synchronized (leadershipWaiters) {
+      pending = List.copyOf(leadershipWaiters);
+      leadershipWaiters.clear();
+    }
+    pending.forEach(f -> f.cancel(false));
     log.info("awa maintenance stopped: instance {}", instanceId);
   }
 
   /** The leader connection's backend pid while leading (or about to), else 0. For tests. */
   int leaderBackendPid() {
     return elector.backendPid();
+  }
+
+  /** Server-side µs from the last graceful release to this process's grant (fast path), or -1. */
+  long lastHandOverMicros() {
+    return elector.lastHandOverMicros();
   }
 
   Context context() {
@@ -246,6 +355,7 @@ public final class MaintenanceService implements AutoCloseable {
     for (BranchRunner r : runners) {
       r.kick();
     }
+    completeWaiters();
   }
 
   /** As {@link #onGained()}: the flag is cleared off the election thread, best effort. */
@@ -460,7 +570,10 @@ public final class MaintenanceService implements AutoCloseable {
       return this;
     }
 
-    /** How often a follower tries to take the lead (default 5 s; 50 ms to 10 min). */
+    /**
+     * How often a follower tries to take the lead (default 5 s; 50 ms to 10 min). This bounds crash
+     * takeover (plus the grace); a graceful release is announced and taken over at once.
+     */
     public Builder electionInterval(Duration d) {
       this.electionInterval =
           check("electionInterval", d, Duration.ofMillis(50), Duration.ofMinutes(10));

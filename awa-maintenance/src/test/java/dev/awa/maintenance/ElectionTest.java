@@ -198,12 +198,7 @@ class ElectionTest {
     AtomicReference<MaintenanceService> ref = new AtomicReference<>();
     try (Connection holder = db.openConnection()) {
       try (Statement st = holder.createStatement()) {
-        st.execute(
-            "SELECT pg_advisory_lock("
-                + LeaderElector.LOCK_CLASS
-                + ", "
-                + LeaderElector.LOCK_OBJECT
-                + ")");
+        st.execute(LeaderElector.LOCK);
       }
       MaintenanceService s =
           MaintenanceService.builder(db.newDataSource(4, "proc-c"))

@@ -3,6 +3,7 @@ package dev.awa.metrics;
 import dev.awa.core.AwaListener;
 import dev.awa.core.AwaRuntime;
 import dev.awa.core.JobRow;
+import dev.awa.core.ListenerMode;
 import dev.awa.maintenance.MaintenanceListener;
 import dev.awa.maintenance.QueueStats;
 import io.micrometer.core.instrument.Gauge;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -52,6 +54,7 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
   private final MaintenanceMeters maintenance;
   private final QueueMeters queues;
   private final Set<String> leading = ConcurrentHashMap.newKeySet();
+  private final Map<String, ListenerMode> listenerModes = new ConcurrentHashMap<>();
   private final Set<AwaRuntime> runtimes =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -64,6 +67,17 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
         .description("1 while this process leads Awa maintenance, else 0")
         .strongReference(true)
         .register(registry);
+    // One series per mode, both registered now: "polling" reads 0 rather than nothing when every
+    // runtime listens, so an alert on awa_runtime_listener_mode{mode="polling"} > 0 is simple.
+    for (ListenerMode m : List.of(ListenerMode.LISTEN, ListenerMode.POLLING)) {
+      Gauge.builder(MeterNames.LISTENER_MODE, listenerModes, modes -> count(modes, m))
+          .description(
+              "Runtimes of this process whose wake-ups come by LISTEN (mode=listen) or that fell"
+                  + " back to polling (mode=polling)")
+          .tag("mode", m.name().toLowerCase(java.util.Locale.ROOT))
+          .strongReference(true)
+          .register(registry);
+    }
     Gauge.builder(MeterNames.JOB_IN_FLIGHT, this, AwaMetrics::inFlight)
         .description("Attempts the bound runtimes of this process hold right now")
         .strongReference(true)
@@ -101,6 +115,10 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
     return this;
   }
 
+  private static double count(Map<String, ListenerMode> modes, ListenerMode m) {
+    return modes.values().stream().filter(m::equals).count();
+  }
+
   private boolean isLeading() {
     return !leading.isEmpty();
   }
@@ -116,6 +134,15 @@ public final class AwaMetrics implements AwaListener, MaintenanceListener {
   }
 
   // ------------------------------------------------------------------ AwaListener
+
+  @Override
+  public void onListenerModeChanged(String instanceId, ListenerMode mode) {
+    if (mode == ListenerMode.OFF) {
+      listenerModes.remove(instanceId);
+    } else {
+      listenerModes.put(instanceId, mode);
+    }
+  }
 
   @Override
   public void onEnqueued(String queue, String kind, int count) {

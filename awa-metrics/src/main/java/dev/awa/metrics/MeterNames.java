@@ -40,6 +40,13 @@ public final class MeterNames {
    */
   public static final String JOB_IN_FLIGHT = "awa.job.in_flight";
 
+  /**
+   * Gauge, tag mode ({@code listen}, {@code polling}): how many runtimes of this process get their
+   * wake-ups by LISTEN, and how many fell back to polling (the LISTEN self-test failed, e.g. behind
+   * a transaction pooler, or the session is reconnecting).
+   */
+  public static final String LISTENER_MODE = "awa.runtime.listener.mode";
+
   /** Gauge of jobs per queue and state, from queue_stats. */
   public static final String QUEUE_DEPTH = "awa.queue.depth";
 

@@ -68,6 +68,7 @@ class AwaMetricsDocsTest {
     m.onCancelled(job, Duration.ofMillis(1));
     m.onSnoozed(job, Duration.ofMillis(1));
     m.onLeaderGained("i");
+    m.onListenerModeChanged("r", dev.awa.core.ListenerMode.POLLING);
     m.onBranchDuration("b", Duration.ofMillis(1), false);
     m.onBranchLateness("b", Duration.ofMillis(1));
     m.onBranchSkipped("b");
