@@ -46,6 +46,29 @@ public final class Chaos {
 
   private Chaos() {}
 
+  /** The longest gap between consecutive instants (System.nanoTime values, any order), in ms. */
+  public static long longestGapMillis(long[] nanos) {
+    long[] sorted = nanos.clone();
+    java.util.Arrays.sort(sorted);
+    long gap = 0;
+    for (int i = 1; i < sorted.length; i++) {
+      gap = Math.max(gap, sorted[i] - sorted[i - 1]);
+    }
+    return gap / 1_000_000;
+  }
+
+  /** A HikariCP pool for a chaos server of the test's own (short connection timeout). */
+  public static com.zaxxer.hikari.HikariDataSource pool(String url, int size, String name) {
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(size);
+    config.setMinimumIdle(0);
+    config.setPoolName(name);
+    config.setConnectionTimeout(5_000);
+    config.addDataSourceProperty("ApplicationName", name);
+    return new com.zaxxer.hikari.HikariDataSource(config);
+  }
+
   /** Creates (or empties) {@code exec_log} in the database behind {@code ds}. */
   public static void createExecLog(DataSource ds) {
     try (Connection c = ds.getConnection();
@@ -308,6 +331,10 @@ public final class Chaos {
     /** Enqueue calls that threw. */
     public final AtomicLong failures = new AtomicLong();
 
+    /** When each successful enqueue call returned (System.nanoTime), in order. */
+    public final java.util.Queue<Long> successNanos =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final Duration runIn;
 
     /** Paces {@code perSecond} jobs of {@code kind} on {@code queue}, due at once. */
@@ -340,6 +367,7 @@ public final class Chaos {
           for (long id : enqueue(client, kind, queue, batch, runIn)) {
             ids.add(id);
           }
+          successNanos.add(System.nanoTime());
         } catch (RuntimeException e) {
           failures.incrementAndGet();
         }
@@ -351,6 +379,11 @@ public final class Chaos {
           next = System.nanoTime(); // fell behind (chaos); do not burst to catch up
         }
       }
+    }
+
+    /** The longest time between two successful enqueue calls: the outage producers saw. */
+    public long longestGapMillis() {
+      return Chaos.longestGapMillis(successNanos.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** Stops enqueueing and waits for the thread to end. */

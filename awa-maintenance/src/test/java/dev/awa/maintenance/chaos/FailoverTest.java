@@ -3,7 +3,6 @@ package dev.awa.maintenance.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.awa.core.AwaClient;
 import dev.awa.core.AwaListener;
@@ -29,9 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -62,9 +59,9 @@ class FailoverTest {
   void runtimeAndLeaderFollowThePrimaryAcrossAFailover() throws Exception {
     ReplicatedPostgres.assumeAvailable();
     try (ReplicatedPostgres pg = ReplicatedPostgres.start();
-        HikariDataSource ds = pool(pg.jdbcUrl(), 12, "failover-runtime");
-        HikariDataSource leaderDs = pool(pg.jdbcUrl(), 4, "failover-leader");
-        HikariDataSource producerDs = pool(pg.jdbcUrl(), 4, "failover-producer")) {
+        HikariDataSource ds = Chaos.pool(pg.jdbcUrl(), 12, "failover-runtime");
+        HikariDataSource leaderDs = Chaos.pool(pg.jdbcUrl(), 4, "failover-leader");
+        HikariDataSource producerDs = Chaos.pool(pg.jdbcUrl(), 4, "failover-producer")) {
       Migrations.migrate(ds);
       ConcurrentLinkedQueue<Run> runs = new ConcurrentLinkedQueue<>();
       Worker recording =
@@ -130,7 +127,9 @@ class FailoverTest {
             .atMost(Duration.ofSeconds(15))
             .until(() -> runtime.listenerMode() == ListenerMode.LISTEN);
 
-        Producer producer = new Producer(AwaClient.create(producerDs), 200);
+        // 200 jobs/s in batches of 10 every 50 ms.
+        Chaos.Enqueuer producer =
+            new Chaos.Enqueuer(AwaClient.create(producerDs), "work", QUEUE, 200);
         producer.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> producer.ids.size() >= 500);
 
@@ -151,7 +150,7 @@ class FailoverTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> producer.ids.size() >= before + 400);
         producer.finish();
 
-        Set<Long> committed = producer.ids.keySet();
+        Set<Long> committed = producer.ids;
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
@@ -182,7 +181,7 @@ class FailoverTest {
         assertThat(modes).startsWith(ListenerMode.LISTEN).contains(ListenerMode.POLLING);
 
         log.info(
-            "failover figures: {} jobs committed by producers ({} enqueue calls failed),"
+            "failover figures: {} jobs committed by producers ({} enqueue batches of 10 failed),"
                 + " {} handler runs, {} jobs re-run (in flight at the switch); producer outage"
                 + " {} ms, worker outage {} ms, leader absent {} ms; listener modes {}; {} cron"
                 + " jobs",
@@ -191,70 +190,12 @@ class FailoverTest {
             runs.size(),
             rerun.size(),
             producer.longestGapMillis(),
-            longestGapMillis(runs.stream().mapToLong(Run::atNanos).sorted().toArray()),
+            Chaos.longestGapMillis(runs.stream().mapToLong(Run::atNanos).toArray()),
             (leaderRegainedAt.get() - leaderLostAt.get()) / 1_000_000,
             modes,
             countKind(ds, "tick"));
       }
     }
-  }
-
-  /** Enqueues one job at a time at a steady rate; remembers when each commit returned. */
-  private static final class Producer extends Thread {
-    private final AwaClient client;
-    private final long periodNanos;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    final Map<Long, Long> ids = new ConcurrentHashMap<>();
-    final ConcurrentLinkedQueue<Long> successNanos = new ConcurrentLinkedQueue<>();
-    final AtomicLong failures = new AtomicLong();
-
-    Producer(AwaClient client, int perSecond) {
-      super("failover-producer");
-      setDaemon(true);
-      this.client = client;
-      this.periodNanos = 1_000_000_000L / perSecond;
-    }
-
-    @Override
-    public void run() {
-      long next = System.nanoTime();
-      while (!stop.get()) {
-        try {
-          long id = client.enqueue(NewJob.builder("work").queue(QUEUE).build()).id();
-          long now = System.nanoTime();
-          ids.put(id, now);
-          successNanos.add(now);
-        } catch (RuntimeException e) {
-          // The commit failed or its outcome is unknown: not counted as enqueued.
-          failures.incrementAndGet();
-        }
-        next += periodNanos;
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait); // load pacing, not synchronisation
-        } else {
-          next = System.nanoTime(); // fell behind (the outage); do not burst to catch up
-        }
-      }
-    }
-
-    void finish() throws InterruptedException {
-      stop.set(true);
-      join(30_000);
-    }
-
-    long longestGapMillis() {
-      return FailoverTest.longestGapMillis(
-          successNanos.stream().mapToLong(Long::longValue).sorted().toArray());
-    }
-  }
-
-  private static long longestGapMillis(long[] sortedNanos) {
-    long gap = 0;
-    for (int i = 1; i < sortedNanos.length; i++) {
-      gap = Math.max(gap, sortedNanos[i] - sortedNanos[i - 1]);
-    }
-    return gap / 1_000_000;
   }
 
   private static long notCompleted(HikariDataSource ds) throws SQLException {
@@ -302,16 +243,5 @@ class FailoverTest {
         return rs.getLong(1);
       }
     }
-  }
-
-  private static HikariDataSource pool(String url, int size, String name) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setMaximumPoolSize(size);
-    config.setMinimumIdle(0);
-    config.setPoolName(name);
-    config.setConnectionTimeout(5_000);
-    config.addDataSourceProperty("ApplicationName", name);
-    return new HikariDataSource(config);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.awa.core.AwaClient;
 import dev.awa.core.AwaRuntime;
@@ -51,8 +50,8 @@ class PostgresRestartTest {
     int port = freePort();
     EmbeddedPostgres pg = start(dir, port);
     String url = pg.getJdbcUrl("postgres", "postgres");
-    HikariDataSource ds = pool(url, 8, "chaos-restart-runtime");
-    HikariDataSource leaderDs = pool(url, 3, "chaos-restart-leader");
+    HikariDataSource ds = Chaos.pool(url, 8, "chaos-restart-runtime");
+    HikariDataSource leaderDs = Chaos.pool(url, 3, "chaos-restart-leader");
     try {
       Migrations.migrate(ds);
       Chaos.createExecLog(ds);
@@ -140,17 +139,6 @@ class PostgresRestartTest {
         .setServerConfig("synchronous_commit", "off")
         .setServerConfig("max_connections", "100")
         .start();
-  }
-
-  private static HikariDataSource pool(String url, int size, String name) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setMaximumPoolSize(size);
-    config.setMinimumIdle(0);
-    config.setPoolName(name);
-    config.setConnectionTimeout(5_000);
-    config.addDataSourceProperty("ApplicationName", name);
-    return new HikariDataSource(config);
   }
 
   private static int freePort() throws IOException {
