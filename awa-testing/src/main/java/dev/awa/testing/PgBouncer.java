@@ -195,13 +195,16 @@ public final class PgBouncer implements AutoCloseable {
     if (!"root".equals(System.getProperty("user.name"))) {
       return Optional.empty();
     }
+    return Optional.of(hasOsUser("postgres") ? "postgres" : "nobody");
+  }
+
+  /** Whether {@code /etc/passwd} lists {@code user}. */
+  static boolean hasOsUser(String user) {
     try {
-      boolean postgres =
-          Files.readAllLines(Path.of("/etc/passwd")).stream()
-              .anyMatch(l -> l.startsWith("postgres:"));
-      return Optional.of(postgres ? "postgres" : "nobody");
+      return Files.readAllLines(Path.of("/etc/passwd")).stream()
+          .anyMatch(l -> l.startsWith(user + ":"));
     } catch (IOException e) {
-      return Optional.of("nobody");
+      return false;
     }
   }
 

@@ -106,6 +106,9 @@ public final class ReplicatedPostgres implements AutoCloseable {
           Files.isExecutable(Path.of("/usr/sbin/runuser"))
               || Files.isExecutable(Path.of("/sbin/runuser")),
           "running as root without runuser to start PostgreSQL as postgres: test skipped");
+      Assumptions.assumeTrue(
+          PgBouncer.hasOsUser("postgres"),
+          "running as root without a postgres OS user to run PostgreSQL as: test skipped");
     }
   }
 
