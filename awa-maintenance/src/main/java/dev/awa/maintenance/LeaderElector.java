@@ -154,8 +154,11 @@ final class LeaderElector {
 
   private State state = State.FOLLOWER;
 
-  /** The candidate connection while following, the leader connection while pending or leading. */
-  private Connection connection;
+  /**
+   * The candidate connection while following, the leader connection while pending or leading.
+   * Volatile only so that close() can abort it when the orderly release did not finish in time.
+   */
+  private volatile Connection connection;
 
   private int backendPid;
   private long pendingSinceNanos;
@@ -572,6 +575,7 @@ final class LeaderElector {
     if (closed) {
       return;
     }
+    boolean released = false;
     try {
       thread
           .submit(
@@ -580,6 +584,7 @@ final class LeaderElector {
                 stepDown("service closed", true, loopsStopped);
               })
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      released = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
@@ -588,6 +593,11 @@ final class LeaderElector {
       closed = true;
       thread.shutdownNow();
       pinCheck.close();
+      // Ending the session frees the lock; a connection left open would hold it for good.
+      Connection c = connection;
+      if (!released && c != null) {
+        abort(c);
+      }
     }
   }
 

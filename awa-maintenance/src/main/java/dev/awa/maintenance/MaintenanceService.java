@@ -187,9 +187,11 @@ public final class MaintenanceService implements AutoCloseable {
    * A future that completes when this process leads: at once when it leads now, else when it next
    * gains leadership. It completes exceptionally with {@link LeaderElectionRefusedException} when
    * the election is refused (the leader connection goes through a transaction pooler), and is
-   * cancelled when the service closes first. It completes on a thread of the common pool, never on
-   * the election thread, so dependent actions may block. Losing leadership later does not affect a
-   * completed future: check {@link #isLeader()} for the current state.
+   * cancelled when the service closes first. It completes on {@code CompletableFuture}'s default
+   * asynchronous executor, never on the election thread, so dependent actions cannot delay the
+   * leader's health checks (give blocking work its own executor with the {@code *Async} methods).
+   * Losing leadership later does not affect a completed future: check {@link #isLeader()} for the
+   * current state.
    */
   public CompletableFuture<Void> whenLeader() {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -313,7 +315,14 @@ public final class MaintenanceService implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    elector.close(config.shutdownTimeout, loopsStopped);
+    // The release is one statement under the health check's socket timeout; it gets that long
+    // even with a zero shutdownTimeout, or the lock would stay behind with a leaked connection.
+    Duration releaseTimeout = config.healthCheckTimeout.multipliedBy(2);
+    elector.close(
+        config.shutdownTimeout.compareTo(releaseTimeout) > 0
+            ? config.shutdownTimeout
+            : releaseTimeout,
+        loopsStopped);
     List<CompletableFuture<Void>> pending;
     synchronized (leadershipWaiters) {
       pending = List.copyOf(leadershipWaiters);

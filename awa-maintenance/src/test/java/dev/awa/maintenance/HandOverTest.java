@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -83,7 +85,7 @@ class HandOverTest {
       a.close();
       long closed = System.nanoTime();
       CompletableFuture.anyOf(waits.toArray(CompletableFuture[]::new))
-          .get(1500, java.util.concurrent.TimeUnit.MILLISECONDS);
+          .get(1500, TimeUnit.MILLISECONDS);
       long led = System.nanoTime();
       MaintenanceService leader =
           followers.stream().filter(MaintenanceService::isLeader).findFirst().orElseThrow();
@@ -110,6 +112,56 @@ class HandOverTest {
     } finally {
       a.close();
       followers.forEach(MaintenanceService::close);
+    }
+  }
+
+  @Test
+  void aReleaseWhileABodyStillRunsKeepsTheGrace() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MaintenanceBranch stubborn =
+        new MaintenanceBranch() {
+          @Override
+          public String name() {
+            return "stubborn";
+          }
+
+          @Override
+          public Duration interval() {
+            return Duration.ofMillis(20);
+          }
+
+          @Override
+          public void run(BranchContext context) {
+            entered.countDown();
+            // Ignores interrupts, like a body stuck in a statement that outlives shutdownTimeout.
+            boolean done = false;
+            while (!done) {
+              try {
+                done = release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                // keep waiting
+              }
+            }
+          }
+        };
+    MaintenanceService a =
+        MaintenanceService.builder(db.newDataSource(4, "proc-a"))
+            .instanceId("a")
+            .shutdownTimeout(Duration.ZERO)
+            .addBranch(stubborn)
+            .build()
+            .start();
+    try (MaintenanceService b = service("b").start()) {
+      assertThat(a.awaitLeadership(Duration.ofSeconds(20))).isTrue();
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> candidates() == 1);
+      a.close(); // the body is still running: the notice says "unsafe"
+      assertThat(b.awaitLeadership(Duration.ofSeconds(20))).isTrue();
+      assertThat(b.lastHandOverMicros()).isEqualTo(-1);
+    } finally {
+      release.countDown();
+      a.close();
     }
   }
 
