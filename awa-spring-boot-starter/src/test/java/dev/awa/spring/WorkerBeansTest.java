@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -205,6 +206,53 @@ class WorkerBeansTest {
                               .contains(
                                   db.queryStrings("SELECT state FROM awa.jobs WHERE id = ?", id)
                                       .get(0)));
+            });
+  }
+
+  /** Flips once every singleton of the context exists (Spring calls it before lifecycles start). */
+  static final class AllSingletons implements SmartInitializingSingleton {
+    volatile boolean instantiated;
+
+    @Override
+    public void afterSingletonsInstantiated() {
+      instantiated = true;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class EarlyJobWorker {
+    @Bean
+    AllSingletons allSingletons() {
+      return new AllSingletons();
+    }
+
+    @Bean
+    Seen seen() {
+      return new Seen();
+    }
+
+    @Bean
+    WorkerRegistration early(AllSingletons all, Seen seen) {
+      return WorkerRegistration.of(
+          "early",
+          ctx -> {
+            seen.byKind.put("early", all.instantiated);
+            return JobResult.completed();
+          });
+    }
+  }
+
+  @Test
+  void aJobWaitingBeforeStartRunsOnlyOnceEveryBeanIsReady() {
+    // Enqueued before the context exists: the runtime would claim it at once if it started early.
+    dev.awa.core.AwaClient.create(db.dataSource()).enqueue(NewJob.builder("early").build());
+    Contexts.runner(db)
+        .withUserConfiguration(EarlyJobWorker.class)
+        .run(
+            ctx -> {
+              Seen seen = ctx.getBean(Seen.class);
+              await().atMost(Duration.ofSeconds(20)).until(() -> seen.byKind.containsKey("early"));
+              assertThat(seen.byKind).containsEntry("early", true);
             });
   }
 }
