@@ -71,7 +71,8 @@ public class AwaAutoConfiguration {
     // The schema first: nothing may enqueue into a database that is not migrated yet.
     schema.ifAvailable(s -> {});
     AwaClient.Builder b = AwaClient.builder(dataSource);
-    mapper.ifAvailable(b::objectMapper);
+    // Several mappers and none primary: keep awa-core's rather than guess.
+    mapper.ifUnique(b::objectMapper);
     AwaListener listener = metrics.getIfAvailable();
     if (listener != null) {
       b.listener(listener);
@@ -166,7 +167,7 @@ public class AwaAutoConfiguration {
         dataSource,
         props,
         instanceId,
-        mapper.getIfAvailable(),
+        mapper.getIfUnique(),
         listener != null ? listener : MaintenanceListener.NOOP,
         periodicJobs.orderedStream().toList(),
         budget(environment, props));

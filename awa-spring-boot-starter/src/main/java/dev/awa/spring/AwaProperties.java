@@ -122,7 +122,8 @@ public class AwaProperties {
 
     /**
      * How long shutdown waits for running handlers before handing them back, 0 to 1h and less than
-     * spring.lifecycle.timeout-per-shutdown-phase. Unset: that timeout less min(5s, a quarter).
+     * spring.lifecycle.timeout-per-shutdown-phase. Unset: that timeout less a quarter of it (at
+     * least 2s, at most 5s, never more than half).
      */
     private Duration drainTimeout;
 
@@ -270,8 +271,8 @@ public class AwaProperties {
     private Duration statementTimeout;
 
     /**
-     * How long stopping waits for running branch bodies per loop, 0 to 10m. Unset: a quarter of the
-     * shutdown margin left after the runtime's drain (see docs/spring-boot.md).
+     * How long stopping waits for running branch bodies per loop, 0 to 10m. Unset: an eighth of the
+     * shutdown margin left after the runtime's drain, at most 10s (see docs/spring-boot.md).
      */
     private Duration shutdownTimeout;
 

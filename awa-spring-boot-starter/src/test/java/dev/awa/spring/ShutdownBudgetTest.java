@@ -11,10 +11,16 @@ class ShutdownBudgetTest {
   void theDrainGetsThePhaseLessAMargin() {
     ShutdownBudget b = ShutdownBudget.of(Duration.ofSeconds(30), null, null);
     assertThat(b.drain()).isEqualTo(Duration.ofSeconds(25));
-    assertThat(b.maintenance()).isEqualTo(Duration.ofMillis(1250));
-    ShutdownBudget small = ShutdownBudget.of(Duration.ofSeconds(8), null, null);
-    assertThat(small.drain()).isEqualTo(Duration.ofSeconds(6));
-    assertThat(small.maintenance()).isEqualTo(Duration.ofMillis(500));
+    assertThat(b.maintenance()).isEqualTo(Duration.ofMillis(625));
+    // A quarter of 8 s is the 2 s floor.
+    assertThat(ShutdownBudget.of(Duration.ofSeconds(8), null, null).drain())
+        .isEqualTo(Duration.ofSeconds(6));
+    assertThat(ShutdownBudget.of(Duration.ofSeconds(4), null, null).drain())
+        .isEqualTo(Duration.ofSeconds(2));
+    // Never more than half the phase as margin.
+    ShutdownBudget tiny = ShutdownBudget.of(Duration.ofSeconds(1), null, null);
+    assertThat(tiny.drain()).isEqualTo(Duration.ofMillis(500));
+    assertThat(tiny.maintenance()).isEqualTo(Duration.ofNanos(62_500_000));
   }
 
   @Test

@@ -37,8 +37,10 @@ class GracefulShutdownTest {
     }
     app.getBean(AwaEnqueuer.class).enqueueMany(jobs);
     AwaRuntime runtime = app.getBean(AwaRuntime.class);
-    await().atMost(Duration.ofSeconds(30)).until(() -> db.countJobs("running") == 50);
-    assertThat(runtime.inFlightCount()).isEqualTo(50);
+    // The claim commits before the runtime registers the attempts: wait for both.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> db.countJobs("running") == 50 && runtime.inFlightCount() == 50);
 
     long start = System.nanoTime();
     app.close();
