@@ -166,8 +166,11 @@ public final class AwaRuntime implements AutoCloseable {
     return n == null || state != State.RUNNING ? ListenerMode.OFF : n.mode();
   }
 
-  /** Whether the LISTEN session is up (false with LISTEN disabled or while it reconnects). */
-  boolean isListening() {
+  /**
+   * Whether the LISTEN session is up (false with LISTEN disabled or while it reconnects, when
+   * queues only poll). Health checks report it.
+   */
+  public boolean isListening() {
     return notifications != null && notifications.isListening();
   }
 
