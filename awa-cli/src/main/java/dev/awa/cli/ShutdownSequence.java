@@ -60,12 +60,18 @@ final class ShutdownSequence implements AutoCloseable {
    * the resource is closed, so it can say what there was to close) is printed with how long closing
    * took.
    */
-  synchronized <T extends AutoCloseable> T add(T resource, Supplier<String> report) {
-    if (!accepting) {
-      throw new IllegalStateException("already shut down");
+  <T extends AutoCloseable> T add(T resource, Supplier<String> report) {
+    Step step = new Step(resource, report);
+    synchronized (this) {
+      if (accepting) {
+        steps.push(step);
+        return resource;
+      }
     }
-    steps.push(new Step(resource, report));
-    return resource;
+    // The hook took over while the owner was still starting this (e.g. a server): close it
+    // rather than leave it running past the JVM.
+    closeOne(step);
+    throw new IllegalStateException("already shut down");
   }
 
   /** Runs {@code action} first when a signal arrives, e.g. to end a live progress line. */
