@@ -56,10 +56,11 @@ final class DemoCommand implements Callable<Integer> {
 
   /**
    * How long the runtime waits for running handlers when it closes before handing their jobs back.
-   * Short, so Ctrl-C ends the demo within a few seconds even while the hung invoice handler (which
-   * ignores interrupts) runs; a handed-back job is simply available again.
+   * The demo's handlers take at most 80 ms; the hung invoice handler ignores interrupts and would
+   * use up any limit, so the limit is short and Ctrl-C ends the demo within a few seconds. A
+   * handed-back job is simply available again.
    */
-  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(1);
 
   /** Upper bound on waiting for scheduled and retried jobs to finish after enqueuing stops. */
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
