@@ -51,9 +51,13 @@ public final class AwaBench implements Callable<Integer> {
 
   @Option(
       names = "--output",
-      defaultValue = "docs/benchmarks",
+      // Under target/ so a casual run never overwrites the committed reports; pass
+      // --output docs/benchmarks to update those.
+      defaultValue = "target/benchmarks",
       scope = ScopeType.INHERIT,
-      description = "Directory for the reports (default ${DEFAULT-VALUE}).")
+      description =
+          "Directory for the reports (default ${DEFAULT-VALUE}; docs/benchmarks to update the"
+              + " committed ones).")
   Path output;
 
   @Option(

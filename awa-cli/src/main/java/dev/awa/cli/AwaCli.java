@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       JobsCommand.class,
       QueuesCommand.class,
+      CronCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
       "",
       "Exit codes:",
       "  0 ok                          4 schema missing, older or newer than awa",
-      "  1 failure                     5 job not found",
+      "  1 failure                     5 job, queue or schedule not found",
       "  2 bad usage or input          6 job state does not allow the action",
       "  3 database unreachable or login refused"
     })
@@ -70,15 +71,40 @@ public final class AwaCli implements Callable<Integer> {
         .setParameterExceptionHandler(errors);
   }
 
+  /**
+   * pgjdbc logs through java.util.logging, whose default console handler prints WARNINGs (e.g.
+   * "JDBC URL invalid port number") as two lines of its own before the CLI says anything. Held in a
+   * field because java.util.logging keeps loggers only weakly: a collected logger forgets its
+   * level.
+   */
+  private static final java.util.logging.Logger DRIVER_LOG =
+      java.util.logging.Logger.getLogger("org.postgresql");
+
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
+    boolean verbose = false;
     for (String arg : args) {
-      if (VERBOSE_OPTION.equals(arg)) {
-        // Must happen before the first logger is created; simplelogger.properties says warn.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "info");
+      if ("--".equals(arg)) {
+        break;
       }
+      verbose |= VERBOSE_OPTION.equals(arg);
     }
+    configureLogging(verbose);
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Library and driver logging stays off the terminal unless {@code --verbose}: the CLI reports
+   * failures itself in one line. Must run before the first SLF4J logger is created.
+   */
+  static void configureLogging(boolean verbose) {
+    if (verbose) {
+      // simplelogger.properties says warn (and off for Hikari's connection-failure traces).
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "info");
+      DRIVER_LOG.setLevel(null); // inherit the JUL root: INFO on the console
+    } else {
+      DRIVER_LOG.setLevel(java.util.logging.Level.OFF);
+    }
   }
 }

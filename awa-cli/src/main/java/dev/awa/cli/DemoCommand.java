@@ -13,6 +13,7 @@ import dev.awa.maintenance.MaintenanceService;
 import dev.awa.maintenance.PeriodicJob;
 import dev.awa.metrics.AwaMetrics;
 import java.io.PrintWriter;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,14 @@ final class DemoCommand implements Callable<Integer> {
    */
   private static final int POOL_SIZE = 24;
 
+  /**
+   * How long the runtime waits for running handlers when it closes before handing their jobs back.
+   * The demo's handlers take at most 80 ms; the hung invoice handler ignores interrupts and would
+   * use up any limit, so the limit is short and Ctrl-C ends the demo within a few seconds. A
+   * handed-back job is simply available again.
+   */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(1);
+
   /** Upper bound on waiting for scheduled and retried jobs to finish after enqueuing stops. */
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
@@ -92,8 +101,17 @@ final class DemoCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, "--metrics-port must be between 0 and 65535");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (ShutdownSequence resources = new ShutdownSequence()) {
-      return run(out, resources);
+    try (ShutdownSequence resources = new ShutdownSequence(out)) {
+      try {
+        return run(out, resources);
+      } catch (Exception e) {
+        if (resources.interrupted() || e instanceof InterruptedException) {
+          // Ctrl-C or SIGTERM: the sequence reports the orderly shutdown; whatever the demo was
+          // doing when interrupted is not an error. The JVM exits with 128 + signal (130, 143).
+          return ExitCodes.INTERRUPTED;
+        }
+        throw e;
+      }
     }
   }
 
@@ -115,7 +133,10 @@ final class DemoCommand implements Callable<Integer> {
     boolean embedded = databaseUrl == null;
     if (embedded) {
       say(out, "starting an embedded PostgreSQL 17 in a temporary directory ...");
-      EmbeddedDatabase server = resources.add(EmbeddedDatabase.start());
+      EmbeddedDatabase server =
+          resources.add(
+              EmbeddedDatabase.start(),
+              () -> "embedded PostgreSQL stopped, data directory removed");
       jdbcUrl = server.jdbcUrl();
       say(
           out,
@@ -127,11 +148,22 @@ final class DemoCommand implements Callable<Integer> {
     } else {
       jdbcUrl = DatabaseUrls.toJdbc(databaseUrl);
     }
-    Database db = resources.add(Database.open(jdbcUrl, POOL_SIZE, "awa-demo"));
+    Database db =
+        resources.add(
+            Database.open(jdbcUrl, POOL_SIZE, "awa-demo"), () -> "connection pool closed");
     if (!embedded) {
       say(out, "postgres: " + db.target());
     }
     Migrations.migrate(db.dataSource());
+    CronAdmin schedules = new CronAdmin(db.dataSource());
+    // A shared database's next leader would otherwise keep firing the demo's schedule; closed
+    // after maintenance (registered before it), also when the run is interrupted.
+    AutoCloseable deleteSchedule =
+        embedded
+            ? () -> {}
+            : resources.add(
+                () -> schedules.delete(PERIODIC_NAME),
+                () -> "schedule " + PERIODIC_NAME + " deleted");
 
     FanOutListener telemetry = new FanOutListener(runtimeListeners, maintenanceListeners);
     AwaClient client = AwaClient.builder(db.dataSource()).listener(telemetry).build();
@@ -139,8 +171,17 @@ final class DemoCommand implements Callable<Integer> {
     Instant startedAt = queries.now();
 
     DemoExternalSystem paymentProvider = resources.add(new DemoExternalSystem(client));
-    MaintenanceService maintenance = resources.add(maintenance(db, telemetry).start());
-    AwaRuntime runtime = resources.add(runtime(db, client, paymentProvider));
+    MaintenanceService maintenance = maintenance(db, telemetry);
+    resources.add(
+        maintenance.start(),
+        () -> "maintenance stopped" + (maintenance.isLeader() ? ", stepped down as leader" : ""));
+    AwaRuntime runtime = runtime(db, client, paymentProvider);
+    resources.add(
+        runtime,
+        () ->
+            "runtime stopped claiming; "
+                + runtime.inFlightCount()
+                + " job(s) in flight drained or handed back");
     if (metrics != null) {
       metrics.bindRuntime(runtime); // awa.job.in_flight
     }
@@ -162,6 +203,7 @@ final class DemoCommand implements Callable<Integer> {
             System.console() != null,
             recorder,
             maintenance::isLeader,
+            () -> leaderElsewhere(queries, maintenance),
             List.of(DemoWorkload.DEFAULT_QUEUE, DemoWorkload.EMAIL_QUEUE),
             System::nanoTime);
     ScheduledExecutorService ticker =
@@ -172,19 +214,20 @@ final class DemoCommand implements Callable<Integer> {
               return t;
             });
     resources.add(ticker::shutdownNow); // also on failure, so no line is printed after the end
+    resources.beforeReport(
+        () -> {
+          ticker.shutdownNow();
+          progress.finish();
+        });
     ticker.scheduleAtFixedRate(progress::tick, 1, 1, TimeUnit.SECONDS);
 
     DemoWorkload workload = resources.add(new DemoWorkload(client));
     workload.start();
-    CronAdmin schedules = new CronAdmin(db.dataSource());
-    try {
-      Thread.sleep(duration.toMillis());
-    } finally {
-      workload.stop();
-      // The schedule is a producer too: pausing it (atomic with fires) means nothing is
-      // enqueued after the drain below has seen everything finish.
-      schedules.pause(PERIODIC_NAME);
-    }
+    Thread.sleep(duration.toMillis());
+    workload.stop();
+    // The schedule is a producer too: pausing it (atomic with fires) means nothing is
+    // enqueued after the drain below has seen everything finish.
+    schedules.pause(PERIODIC_NAME);
 
     // Let scheduled jobs, retries and the rescued job play out, so the summary shows final
     // states; whatever is still queued at the limit is reported as such, not as lost.
@@ -206,10 +249,7 @@ final class DemoCommand implements Callable<Integer> {
     List<BranchStatus> branches = maintenance.branchStatus();
     resources.closeNow(runtime);
     resources.closeNow(maintenance);
-    if (!embedded) {
-      // A shared database's next leader would otherwise keep firing the demo's schedule.
-      schedules.delete(PERIODIC_NAME);
-    }
+    resources.closeNow(deleteSchedule);
     List<Long> periodicIds = queries.idsOfKindSince(DemoWorkers.REPORT_SNAPSHOT, startedAt);
     DemoSummary.Outcome outcome =
         new DemoSummary(queries)
@@ -263,8 +303,16 @@ final class DemoCommand implements Callable<Integer> {
             .heartbeatStaleness(Duration.ofSeconds(5))
             // Short backoff so the jobs that fail twice finish within a short demo.
             .retryPolicy(attempt -> Duration.ofMillis(500L * attempt))
-            .drainTimeout(Duration.ofSeconds(5));
+            .drainTimeout(DRAIN_TIMEOUT);
     return new DemoWorkers(client, paymentProvider).registerAll(builder).build();
+  }
+
+  private static boolean leaderElsewhere(DemoQueries queries, MaintenanceService maintenance) {
+    try {
+      return queries.leaderOtherThan(maintenance.instanceId());
+    } catch (SQLException e) {
+      return false; // a progress line is no place for a database error
+    }
   }
 
   private static Duration since(long startNanos) {

@@ -41,6 +41,24 @@ final class DemoQueries {
     }
   }
 
+  /**
+   * Whether a runtime other than {@code instanceId} is recorded as the maintenance leader: the
+   * progress line says "elsewhere" only then, not while this process is still settling in.
+   */
+  boolean leaderOtherThan(String instanceId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st =
+            c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM awa.runtime_instances"
+                    + " WHERE is_leader AND instance_id <> ?)")) {
+      st.setString(1, instanceId);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
   /** Ids of jobs of {@code kind} created since {@code since} (the periodic job's fires). */
   List<Long> idsOfKindSince(String kind, Instant since) throws SQLException {
     try (Connection c = dataSource.getConnection();

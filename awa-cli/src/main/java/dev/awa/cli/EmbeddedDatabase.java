@@ -33,6 +33,10 @@ final class EmbeddedDatabase implements AutoCloseable {
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(true)
+              // The demo's ShutdownSequence stops the server last, after the runtime and the
+              // maintenance leader; zonky's own hook would stop it at once and concurrently,
+              // under the feet of a runtime still handing jobs back.
+              .setRegisterShutdownHook(false)
               // A demo's data is thrown away on exit: durability only costs time here.
               .setServerConfig("fsync", "off")
               .setServerConfig("synchronous_commit", "off")

@@ -26,5 +26,11 @@ final class ExitCodes {
   /** The job exists but its state does not allow the action (e.g. retrying a running job). */
   static final int CONFLICT = 6;
 
+  /**
+   * Stopped by Ctrl-C (SIGINT); the shell convention 128 + 2. After SIGTERM the JVM itself exits
+   * with 143.
+   */
+  static final int INTERRUPTED = 130;
+
   private ExitCodes() {}
 }

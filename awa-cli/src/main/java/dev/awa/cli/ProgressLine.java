@@ -30,6 +30,7 @@ final class ProgressLine {
   private final boolean terminal;
   private final DemoRecorder recorder;
   private final BooleanSupplier leads;
+  private final BooleanSupplier leaderElsewhere;
   private final List<String> queues;
   private final LongSupplier nanoTime;
   private final long startNanos;
@@ -44,12 +45,14 @@ final class ProgressLine {
       boolean terminal,
       DemoRecorder recorder,
       BooleanSupplier leads,
+      BooleanSupplier leaderElsewhere,
       List<String> queues,
       LongSupplier nanoTime) {
     this.out = out;
     this.terminal = terminal;
     this.recorder = recorder;
     this.leads = leads;
+    this.leaderElsewhere = leaderElsewhere;
     this.queues = List.copyOf(queues);
     this.nanoTime = nanoTime;
     this.startNanos = nanoTime.getAsLong();
@@ -116,10 +119,22 @@ final class ProgressLine {
                 stats.count(queue, "waiting_external")));
       }
     }
-    b.append("  leader ").append(leads.getAsBoolean() ? "here" : "elsewhere");
+    b.append("  leader ").append(leader());
     Duration lateness = urgentLateness();
     b.append("  urgent late p99 ").append(lateness == null ? "-" : Formats.duration(lateness));
     return b.toString();
+  }
+
+  /**
+   * {@code here}, {@code elsewhere} (another process is recorded as leader) or {@code electing}: a
+   * new leader waits a settle period before it acts, and calling that "elsewhere" sent users
+   * looking for a process that did not exist.
+   */
+  private String leader() {
+    if (leads.getAsBoolean()) {
+      return "here";
+    }
+    return leaderElsewhere.getAsBoolean() ? "elsewhere" : "electing";
   }
 
   /** The worst p99 start lateness of the urgent-loop branches so far. */

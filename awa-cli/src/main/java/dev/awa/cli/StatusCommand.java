@@ -40,7 +40,8 @@ final class StatusCommand extends DatabaseCommand {
       List<QueueSummary> queues,
       RuntimeInstance leader,
       List<RuntimeInstance> runtimeInstances,
-      List<MaintenanceBranch> maintenanceBranches) {}
+      List<MaintenanceBranch> maintenanceBranches,
+      List<Schedules.Schedule> periodicJobs) {}
 
   @Override
   int run(Database db) throws Exception {
@@ -52,7 +53,8 @@ final class StatusCommand extends DatabaseCommand {
               StatusQueries.queues(c),
               instances.stream().filter(RuntimeInstance::leader).findFirst().orElse(null),
               instances,
-              StatusQueries.maintenanceBranches(c));
+              StatusQueries.maintenanceBranches(c),
+              Schedules.list(db));
     }
     if (json) {
       JsonOutput.print(out(), status);
@@ -136,5 +138,9 @@ final class StatusCommand extends DatabaseCommand {
       }
       table.print(out);
     }
+
+    out.println();
+    out.println("Periodic jobs");
+    Schedules.print(out, status.periodicJobs());
   }
 }

@@ -44,6 +44,20 @@ final class StatusQueries {
 
   static final String PAUSED_QUEUES = "SELECT queue, paused FROM awa.queue_meta";
 
+  /**
+   * Whether anything names the queue: a pause flag, a job in either table, a live runtime's
+   * configuration or a schedule. A queue nobody names is a typo more often than an intent. On a
+   * huge jobs table a name that matches nothing costs a scan; operators run this by hand.
+   */
+  static final String QUEUE_KNOWN =
+      """
+      SELECT EXISTS (SELECT 1 FROM awa.queue_meta WHERE queue = ?)
+          OR EXISTS (SELECT 1 FROM awa.runtime_instances WHERE (queues -> ?) IS NOT NULL)
+          OR EXISTS (SELECT 1 FROM awa.cron_jobs WHERE queue = ?)
+          OR EXISTS (SELECT 1 FROM awa.jobs WHERE queue = ?)
+          OR EXISTS (SELECT 1 FROM awa.scheduled_jobs WHERE queue = ?)
+      """;
+
   /** Registered worker runtimes, the leader first. */
   static final String RUNTIME_INSTANCES =
       """
@@ -151,6 +165,19 @@ final class StatusQueries {
                 new QueueSummary(
                     queue, paused.getOrDefault(queue, false), byState, lags.get(queue))));
     return out;
+  }
+
+  /** See {@link #QUEUE_KNOWN}. */
+  static boolean queueKnown(Connection c, String queue) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(QUEUE_KNOWN)) {
+      for (int i = 1; i <= 5; i++) {
+        ps.setString(i, queue);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   static List<RuntimeInstance> runtimeInstances(Connection c) throws SQLException {

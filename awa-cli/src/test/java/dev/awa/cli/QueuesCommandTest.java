@@ -43,4 +43,42 @@ class QueuesCommandTest {
         .isEqualTo("awa: queue: must be non-blank and at most 200 characters");
     assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta")).isEqualTo(pauseRowsBefore);
   }
+
+  @Test
+  void pausingOrResumingAQueueNothingNamesIsNotFoundUnlessCreate(TestDatabase db) {
+    long pauseRowsBefore = db.queryLong("SELECT count(*) FROM awa.queue_meta");
+    for (String action : new String[] {"pause", "resume"}) {
+      Cli.Result result = Cli.run("queues", action, "mial", Cli.urlOption(db));
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.NOT_FOUND);
+      assertThat(result.errorLine())
+          .isEqualTo(
+              "awa: queue mial not found: no job, worker, schedule or pause flag names it"
+                  + " (--create to "
+                  + action
+                  + " it anyway)");
+    }
+    assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta")).isEqualTo(pauseRowsBefore);
+
+    Cli.Result created = Cli.run("queues", "pause", "later", "--create", Cli.urlOption(db));
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out().strip()).isEqualTo("queue later paused");
+    assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta WHERE queue = 'later' AND paused"))
+        .isOne();
+    // Now the pause flag names it: resuming needs no --create.
+    assertThat(Cli.run("queues", "resume", "later", Cli.urlOption(db)).exitCode()).isZero();
+  }
+
+  @Test
+  void aQueueNamedOnlyByAScheduleOrAWorkerExists(TestDatabase db) {
+    db.update(
+        "INSERT INTO awa.cron_jobs (name, expression, kind, queue) VALUES ('nightly', '0 0 3 * * *',"
+            + " 'report', 'reports')");
+    db.update(
+        "INSERT INTO awa.runtime_instances (instance_id, hostname, pid, queues)"
+            + " VALUES ('w1', 'h', 1, '{\"images\": {\"concurrency\": 4}}')");
+    assertThat(Cli.run("queues", "pause", "reports", Cli.urlOption(db)).exitCode()).isZero();
+    assertThat(Cli.run("queues", "pause", "images", Cli.urlOption(db)).exitCode()).isZero();
+    db.update("DELETE FROM awa.cron_jobs");
+    db.update("DELETE FROM awa.runtime_instances");
+  }
 }
