@@ -21,7 +21,7 @@ public final class Jdbc {
     try (Connection c = ds.getConnection()) {
       return work.apply(c);
     } catch (SQLException e) {
-      throw new AwaSqlException(operation, e);
+      throw failure(operation, e);
     }
   }
 
@@ -41,8 +41,19 @@ public final class Jdbc {
         c.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
-      throw new AwaSqlException(operation, e);
+      throw failure(operation, e);
     }
+  }
+
+  /**
+   * The exception for a failed call: a {@link dev.awa.core.DuplicateJobException} when the
+   * unique-claim trigger refused it (an operator's retry of a finished job whose scope another job
+   * now holds), else an {@link AwaSqlException}.
+   */
+  public static RuntimeException failure(String operation, SQLException e) {
+    return UniqueConflicts.from(e)
+        .<RuntimeException>map(d -> d)
+        .orElseGet(() -> new AwaSqlException(operation, e));
   }
 
   /** A {@code bigint[]} parameter. */
