@@ -187,8 +187,8 @@ public final class UniqueOptions {
 
     /**
      * Puts only these top-level fields of the args in the scope (the args must then be a JSON
-     * object; a field that is absent counts as absent, not as null). At most {@value #MAX_ARG_KEYS}
-     * names.
+     * object; a field that is absent counts as absent, not as null). At most {@value
+     * UniqueOptions#MAX_ARG_KEYS} names.
      */
     public Builder byArgs(String... keys) {
       return byArgs(keys == null ? null : Arrays.asList(keys));
@@ -203,8 +203,8 @@ public final class UniqueOptions {
 
     /**
      * Limits uniqueness to a time bucket of this length, a whole number of seconds between {@link
-     * #MIN_PERIOD} and {@link #MAX_PERIOD}; {@code null} removes the limit. Buckets start at
-     * multiples of the period since 1970-01-01T00:00Z (a day is a UTC day).
+     * UniqueOptions#MIN_PERIOD} and {@link UniqueOptions#MAX_PERIOD}; {@code null} removes the
+     * limit. Buckets start at multiples of the period since 1970-01-01T00:00Z (a day is a UTC day).
      */
     public Builder byPeriod(Duration period) {
       this.period = period;
