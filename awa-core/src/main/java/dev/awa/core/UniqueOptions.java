@@ -221,6 +221,16 @@ public final class UniqueOptions {
       return this;
     }
 
+    /**
+     * Adds states to the holding states set so far (by default the unfinished ones), e.g. {@code
+     * addStates(JobState.COMPLETED)} for "once, until cleanup deletes the completed job".
+     */
+    public Builder addStates(JobState... more) {
+      Set<JobState> all = new java.util.HashSet<>(states == null ? Set.of() : states);
+      all.addAll(more == null ? java.util.Collections.singletonList(null) : Arrays.asList(more));
+      return states(all);
+    }
+
     /** As {@link #states(Set)}. */
     public Builder states(JobState... states) {
       return states(states == null ? null : new java.util.HashSet<>(Arrays.asList(states)));

@@ -419,16 +419,7 @@ class UniqueScopesTest {
   @Test
   void completedInTheHoldingStatesKeepsAPeriodicJobOncePerBucket() {
     UniqueOptions oncePerHour =
-        UniqueOptions.builder()
-            .byPeriod(Duration.ofHours(1))
-            .states(
-                JobState.SCHEDULED,
-                JobState.RETRYABLE,
-                JobState.AVAILABLE,
-                JobState.RUNNING,
-                JobState.WAITING_EXTERNAL,
-                JobState.COMPLETED)
-            .build();
+        UniqueOptions.builder().byPeriod(Duration.ofHours(1)).addStates(JobState.COMPLETED).build();
     Instant past = Instant.now().minus(Duration.ofMinutes(1));
     NewJob job = NewJob.builder("hourly").queue("h").runAt(past).unique(oncePerHour).build();
     JobRow first = awa.enqueue(job);

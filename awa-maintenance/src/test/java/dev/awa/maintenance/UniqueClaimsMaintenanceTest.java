@@ -112,16 +112,7 @@ class UniqueClaimsMaintenanceTest {
 
   @Test
   void cleanupDeletingAHoldingFinishedJobReleasesTheClaim() throws Exception {
-    UniqueOptions untilCleanup =
-        BY_ARGS.toBuilder()
-            .states(
-                JobState.SCHEDULED,
-                JobState.RETRYABLE,
-                JobState.AVAILABLE,
-                JobState.RUNNING,
-                JobState.WAITING_EXTERNAL,
-                JobState.COMPLETED)
-            .build();
+    UniqueOptions untilCleanup = BY_ARGS.toBuilder().addStates(JobState.COMPLETED).build();
     NewJob once =
         NewJob.builder("sync")
             .queue("once")
