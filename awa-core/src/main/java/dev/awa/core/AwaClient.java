@@ -89,7 +89,7 @@ public final class AwaClient {
     try (Connection c = dataSource.getConnection()) {
       return insertOne(c, encoded);
     } catch (SQLException e) {
-      throw translate("enqueue", e);
+      throw Jdbc.failure("enqueue", e);
     }
   }
 
@@ -103,7 +103,7 @@ public final class AwaClient {
     try {
       return insertOne(connection, encoded);
     } catch (SQLException e) {
-      throw translate("enqueue", e);
+      throw Jdbc.failure("enqueue", e);
     }
   }
 
@@ -142,7 +142,7 @@ public final class AwaClient {
           // Cleanup deleted the holder between the refusal and the read: try again.
         }
       } catch (SQLException e) {
-        throw translate("enqueue", e);
+        throw Jdbc.failure("enqueue", e);
       }
     }
     throw new AwaException("unique job " + job + " kept changing hands; gave up");
@@ -174,7 +174,7 @@ public final class AwaClient {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw translate("enqueueMany", e);
+      throw Jdbc.failure("enqueueMany", e);
     }
   }
 
@@ -186,7 +186,7 @@ public final class AwaClient {
       reportEnqueued(jobs);
       return ids;
     } catch (SQLException e) {
-      throw translate("enqueueMany", e);
+      throw Jdbc.failure("enqueueMany", e);
     }
   }
 
@@ -253,19 +253,6 @@ public final class AwaClient {
       counts.merge(List.of(j.queue(), j.kind()), 1, Integer::sum);
     }
     counts.forEach((k, n) -> safely(() -> listener.onEnqueued(k.get(0), k.get(1), n)));
-  }
-
-  /**
-   * The typed exception for a failed enqueue. A refused unique job names its holder from the
-   * database's own refusal, not from a second look-up that could miss it (a holder in the caller's
-   * uncommitted transaction, one that finished meanwhile, or a pool with no connection to spare).
-   */
-  private static AwaException translate(String operation, SQLException e) {
-    Optional<DuplicateJobException> duplicate = UniqueConflicts.from(e);
-    if (duplicate.isPresent()) {
-      return duplicate.get();
-    }
-    return new AwaSqlException(operation, e);
   }
 
   // ---------------------------------------------------------------- claim and outcomes

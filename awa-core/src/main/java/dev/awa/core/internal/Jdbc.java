@@ -47,8 +47,10 @@ public final class Jdbc {
 
   /**
    * The exception for a failed call: a {@link dev.awa.core.DuplicateJobException} when the
-   * unique-claim trigger refused it (an operator's retry of a finished job whose scope another job
-   * now holds), else an {@link AwaSqlException}.
+   * unique-claim trigger refused it (an enqueue, or an operator's retry of a finished job whose
+   * scope another job now holds), else an {@link AwaSqlException}. The holder comes with the
+   * database's refusal, not from a second look-up that could miss it (a holder in the caller's
+   * uncommitted transaction, one that finished meanwhile, or a pool with no connection to spare).
    */
   public static RuntimeException failure(String operation, SQLException e) {
     return UniqueConflicts.from(e)
