@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.awa.core.AwaClient;
 import dev.awa.core.DuplicateJobException;
+import dev.awa.core.JobError;
 import dev.awa.core.JobRow;
 import dev.awa.core.JobState;
 import dev.awa.core.NewJob;
@@ -12,7 +13,15 @@ import dev.awa.core.UniqueOptions;
 import dev.awa.testing.AwaTest;
 import dev.awa.testing.TestDatabase;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +117,56 @@ class UniqueClaimsMaintenanceTest {
     new RescueExpiredCallbacksBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
     assertThat(client.getJob(cb.id()).orElseThrow().state()).isEqualTo(JobState.RETRYABLE);
     refusedNaming(parked, cb.id());
+  }
+
+  @Test
+  void racingEnqueuesNeverSlipInWhileTheHolderMovesBetweenTables() throws Exception {
+    // The holder is retried into awa.scheduled_jobs and promoted back, again and again, while four
+    // threads keep enqueueing its scope: each delete-plus-insert move must keep the claim, so
+    // every one of those enqueues is refused naming the holder.
+    JobRow holder = client.enqueue(job("move", 1000));
+    AtomicBoolean moving = new AtomicBoolean(true);
+    ConcurrentLinkedQueue<Long> refusedNaming = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Long> inserted = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> racers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      racers.add(
+          pool.submit(
+              () -> {
+                while (moving.get()) {
+                  try {
+                    inserted.add(client.enqueue(job("move", 1000)).id());
+                  } catch (DuplicateJobException e) {
+                    refusedNaming.add(e.existingJobId());
+                  }
+                }
+                return null;
+              }));
+    }
+    PromoteScheduledBranch promote =
+        new PromoteScheduledBranch(Duration.ofMillis(250), 10, 3, TIMEOUT);
+    try {
+      for (int round = 0; round < 30; round++) {
+        JobRow run = client.claim("move", 1, Duration.ofMinutes(10), "w1").get(0);
+        client.retry(
+            run.lease(),
+            Instant.now().plusSeconds(600),
+            JobError.of(round + 1, new Exception("again")));
+        db.backdateRunAt(holder.id(), Duration.ofHours(1));
+        promote.run(ctx);
+      }
+    } finally {
+      moving.set(false);
+      for (var f : racers) {
+        f.get();
+      }
+      pool.shutdown();
+    }
+    assertThat(inserted).isEmpty();
+    assertThat(refusedNaming).isNotEmpty().containsOnly(holder.id());
+    assertThat(db.queryLong("SELECT count(*) FROM awa.jobs")).isEqualTo(1L);
+    assertThat(db.queryLong("SELECT job_id FROM awa.job_unique_claims")).isEqualTo(holder.id());
   }
 
   @Test
