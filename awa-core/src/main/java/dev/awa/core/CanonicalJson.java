@@ -52,9 +52,7 @@ final class CanonicalJson {
       }
       node = picked;
     }
-    StringBuilder out = new StringBuilder();
-    write(node, out);
-    return UniqueClaim.sha256Hex(out.toString().getBytes(StandardCharsets.UTF_8));
+    return UniqueClaim.sha256Hex(text(node).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The canonical text of {@code node}. */
