@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.EnqueueStatements.Encoded;
 import dev.awa.core.internal.Jdbc;
 import dev.awa.core.internal.JobColumns;
+import dev.awa.core.internal.UniqueConflicts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,7 +89,7 @@ public final class AwaClient {
     try (Connection c = dataSource.getConnection()) {
       return insertOne(c, encoded);
     } catch (SQLException e) {
-      throw translate("enqueue", e, job);
+      throw Jdbc.failure("enqueue", e);
     }
   }
 
@@ -102,17 +103,20 @@ public final class AwaClient {
     try {
       return insertOne(connection, encoded);
     } catch (SQLException e) {
-      throw translate("enqueue", e, job);
+      throw Jdbc.failure("enqueue", e);
     }
   }
 
   /**
-   * Enqueues a unique job, or returns the job already holding its key. Safe under concurrency: of
-   * many callers, one inserts and the others get that job.
+   * Enqueues a unique job, or returns the job holding its scope. Safe under concurrency: of many
+   * callers, one inserts and the others get that job. The job returned held the scope when this
+   * call was refused; it may have moved on since (e.g. be completed, when the holding states
+   * include it).
    */
   public JobRow enqueueOrGetExisting(NewJob job) {
-    if (job.uniqueKey() == null) {
-      throw new InvalidJobException("uniqueKey", "enqueueOrGetExisting needs a unique key");
+    if (job == null || !job.isUnique()) {
+      throw new InvalidJobException(
+          "unique", "enqueueOrGetExisting needs a unique job (uniqueKey or unique(UniqueOptions))");
     }
     Encoded encoded = EnqueueStatements.encode(mapper, job);
     for (int round = 0; round < 10; round++) {
@@ -124,23 +128,24 @@ public final class AwaClient {
           c.commit();
           return row;
         } catch (SQLException e) {
-          if (!EnqueueStatements.isDuplicate(e)) {
+          Optional<DuplicateJobException> duplicate = UniqueConflicts.from(e);
+          if (duplicate.isEmpty()) {
             c.rollback();
             throw e;
           }
           c.rollback(sp);
-          Optional<JobRow> holder = holderOf(c, job.uniqueKey());
+          Optional<JobRow> holder = get(c, duplicate.get().existingJobId());
           c.commit();
           if (holder.isPresent()) {
             return holder.get();
           }
-          // The holder finished between our insert and the lookup: try again.
+          // Cleanup deleted the holder between the refusal and the read: try again.
         }
       } catch (SQLException e) {
-        throw translate("enqueue", e, job);
+        throw Jdbc.failure("enqueue", e);
       }
     }
-    throw new AwaException("unique key '" + job.uniqueKey() + "' kept changing hands; gave up");
+    throw new AwaException("unique job " + job + " kept changing hands; gave up");
   }
 
   /**
@@ -169,7 +174,7 @@ public final class AwaClient {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw translate("enqueueMany", e, null);
+      throw Jdbc.failure("enqueueMany", e);
     }
   }
 
@@ -181,7 +186,34 @@ public final class AwaClient {
       reportEnqueued(jobs);
       return ids;
     } catch (SQLException e) {
-      throw translate("enqueueMany", e, null);
+      throw Jdbc.failure("enqueueMany", e);
+    }
+  }
+
+  /**
+   * Refuses a batch in which two jobs share a unique scope before anything is sent: the second
+   * would be refused by the first, which the failed batch would then not insert either.
+   */
+  private static void checkBatchScopes(List<Encoded> encoded) {
+    Map<String, Integer> firstByClaim = new java.util.HashMap<>();
+    for (int i = 0; i < encoded.size(); i++) {
+      String claim = encoded.get(i).uniqueClaim();
+      if (claim == null) {
+        continue;
+      }
+      Integer first = firstByClaim.putIfAbsent(claim, i);
+      if (first != null) {
+        NewJob j = encoded.get(i).job();
+        throw new InvalidJobException(
+            "jobs[" + i + "]",
+            "has the same unique scope as jobs["
+                + first
+                + "] in this batch (kind '"
+                + j.kind()
+                + "'"
+                + (j.uniqueKey() == null ? "" : ", unique key '" + j.uniqueKey() + "'")
+                + "); a batch may hold each scope once");
+      }
     }
   }
 
@@ -195,6 +227,7 @@ public final class AwaClient {
       }
       encoded.add(EnqueueStatements.encode(mapper, job));
     }
+    checkBatchScopes(encoded);
     return encoded;
   }
 
@@ -220,38 +253,6 @@ public final class AwaClient {
       counts.merge(List.of(j.queue(), j.kind()), 1, Integer::sum);
     }
     counts.forEach((k, n) -> safely(() -> listener.onEnqueued(k.get(0), k.get(1), n)));
-  }
-
-  private AwaException translate(String operation, SQLException e, NewJob job) {
-    if (EnqueueStatements.isDuplicate(e)) {
-      String key = job != null ? job.uniqueKey() : extractKey(e.getMessage());
-      long holder = 0;
-      try (Connection c = dataSource.getConnection()) {
-        holder = holderOf(c, key).map(JobRow::id).orElse(0L);
-      } catch (SQLException ignored) {
-        // The duplicate is what matters; the holder id is a courtesy.
-      }
-      return new DuplicateJobException(key, holder);
-    }
-    return new AwaSqlException(operation, e);
-  }
-
-  private static String extractKey(String message) {
-    int start = message.indexOf("unique key ") + "unique key ".length();
-    int end = message.indexOf(" is held by");
-    return start > 10 && end > start ? message.substring(start, end) : "?";
-  }
-
-  private Optional<JobRow> holderOf(Connection c, String uniqueKey) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(EnqueueStatements.UNIQUE_HOLDER)) {
-      ps.setString(1, uniqueKey);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return get(c, rs.getLong(1));
-      }
-    }
   }
 
   // ---------------------------------------------------------------- claim and outcomes

@@ -50,11 +50,12 @@ final class CopyEnqueue {
       out.append(j.maxAttempts()).append('\t');
       field(out, e.metadata()).append('\t');
       field(out, arrayLiteral(j.tags())).append('\t');
-      if (j.uniqueKey() == null) {
-        out.append("\\N\t\\N");
+      if (!j.isUnique()) {
+        out.append("\\N\t\\N\t\\N");
       } else {
-        field(out, j.uniqueKey()).append('\t');
+        nullable(out, j.uniqueKey()).append('\t');
         field(out, arrayLiteral(j.uniqueStates().stream().map(JobState::dbName).sorted().toList()));
+        out.append('\t').append(e.uniqueClaim());
       }
       if (withRunAt) {
         out.append('\t').append(j.runAt().toString());
@@ -76,7 +77,7 @@ final class CopyEnqueue {
     return "COPY "
         + table
         + " (id, kind, queue, args, state, priority, max_attempts, metadata, tags, unique_key,"
-        + " unique_states"
+        + " unique_states, unique_claim"
         + (withRunAt ? ", run_at" : "")
         + ") FROM STDIN";
   }
@@ -101,6 +102,11 @@ final class CopyEnqueue {
     return values.stream()
         .map(v -> '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"')
         .collect(Collectors.joining(",", "{", "}"));
+  }
+
+  /** Appends {@code value} escaped for COPY's text format, or COPY's null for null. */
+  static StringBuilder nullable(StringBuilder out, String value) {
+    return value == null ? out.append("\\N") : field(out, value);
   }
 
   /** Appends {@code value} escaped for COPY's text format. */

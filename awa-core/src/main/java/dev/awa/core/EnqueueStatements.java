@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -24,18 +25,19 @@ final class EnqueueStatements {
       "WITH input AS MATERIALIZED ("
           + " SELECT nextval('awa.job_id_seq') AS id, t.*"
           + " FROM unnest(?::text[], ?::text[], ?::text[], ?::smallint[], ?::int[],"
-          + " ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[]"
+          + ", ?::text[])"
           + " WITH ORDINALITY AS t(kind, queue, args, priority, max_attempts, run_at, metadata,"
-          + " tags, unique_key, unique_states, ord)),";
+          + " tags, unique_key, unique_states, unique_claim, ord)),";
 
   private static final String COLUMNS =
       "(id, kind, queue, args, state, priority, max_attempts, run_at, metadata, tags,"
-          + " unique_key, unique_states)";
+          + " unique_key, unique_states, unique_claim)";
 
   private static final String VALUES =
       " SELECT id, kind, queue, args::jsonb, %s, priority, max_attempts, coalesce(run_at, now()),"
           + " metadata::jsonb, ARRAY(SELECT jsonb_array_elements_text(tags::jsonb)), unique_key,"
-          + " string_to_array(unique_states, ',') FROM input";
+          + " string_to_array(unique_states, ','), unique_claim FROM input";
 
   static final String INSERT_RETURNING_ROWS =
       INPUT
@@ -84,7 +86,15 @@ final class EnqueueStatements {
     }
   }
 
-  record Encoded(NewJob job, String args, String metadata, String tags) {}
+  /**
+   * A job ready to insert. {@code uniqueClaim} is its {@link UniqueClaim}, or null; a job without a
+   * run-at falls in the period bucket of the instant it is encoded.
+   */
+  record Encoded(NewJob job, String args, String metadata, String tags, String uniqueClaim) {
+    Encoded(NewJob job, String args, String metadata, String tags) {
+      this(job, args, metadata, tags, UniqueClaim.of(job, args, Instant.now()));
+    }
+  }
 
   static PreparedStatement prepare(Connection c, String sql, List<Encoded> jobs)
       throws SQLException {
@@ -99,6 +109,7 @@ final class EnqueueStatements {
     String[] tags = new String[n];
     String[] uniqueKeys = new String[n];
     String[] uniqueStates = new String[n];
+    String[] uniqueClaims = new String[n];
     for (int i = 0; i < n; i++) {
       Encoded e = jobs.get(i);
       NewJob j = e.job();
@@ -111,8 +122,9 @@ final class EnqueueStatements {
       metadata[i] = e.metadata();
       tags[i] = e.tags();
       uniqueKeys[i] = j.uniqueKey();
+      uniqueClaims[i] = e.uniqueClaim();
       uniqueStates[i] =
-          j.uniqueKey() == null
+          !j.isUnique()
               ? null
               : j.uniqueStates().stream()
                   .map(JobState::dbName)
@@ -130,6 +142,7 @@ final class EnqueueStatements {
     ps.setArray(8, c.createArrayOf("text", tags));
     ps.setArray(9, c.createArrayOf("text", uniqueKeys));
     ps.setArray(10, c.createArrayOf("text", uniqueStates));
+    ps.setArray(11, c.createArrayOf("text", uniqueClaims));
     return ps;
   }
 
@@ -143,14 +156,4 @@ final class EnqueueStatements {
       return out;
     }
   }
-
-  /** Whether {@code e} is the unique-claim trigger refusing a duplicate key. */
-  static boolean isDuplicate(SQLException e) {
-    return "23505".equals(e.getSQLState())
-        && e.getMessage() != null
-        && e.getMessage().contains("awa: unique key");
-  }
-
-  static final String UNIQUE_HOLDER =
-      "SELECT job_id FROM awa.job_unique_claims WHERE unique_key = ?";
 }

@@ -28,7 +28,9 @@ public final class Migrations {
   private record Migration(int version, String description, String resource) {}
 
   private static final List<Migration> ALL =
-      List.of(new Migration(1, "initial schema", "V1__initial.sql"));
+      List.of(
+          new Migration(1, "initial schema", "V1__initial.sql"),
+          new Migration(2, "unique scopes", "V2__unique_scopes.sql"));
 
   /** The schema version this code writes and expects. */
   public static final int LATEST_VERSION = ALL.get(ALL.size() - 1).version();

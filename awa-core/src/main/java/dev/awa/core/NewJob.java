@@ -51,6 +51,7 @@ public final class NewJob {
   private final Map<String, Object> metadata;
   private final String uniqueKey;
   private final Set<JobState> uniqueStates;
+  private final UniqueOptions uniqueOptions;
 
   private NewJob(Builder b) {
     this.kind = b.kind;
@@ -63,7 +64,8 @@ public final class NewJob {
     this.tags = List.copyOf(b.tags);
     this.metadata = Map.copyOf(b.metadata);
     this.uniqueKey = b.uniqueKey;
-    this.uniqueStates = b.uniqueKey == null ? Set.of() : Set.copyOf(b.uniqueStates);
+    this.uniqueOptions = b.resolvedUnique;
+    this.uniqueStates = uniqueOptions == null ? Set.of() : uniqueOptions.states();
   }
 
   /** Starts a job of {@code kind} (the worker that runs it is registered for this kind). */
@@ -126,6 +128,20 @@ public final class NewJob {
     return uniqueStates;
   }
 
+  /**
+   * The unique scope, or null when the job is not unique. A job with only a {@linkplain
+   * Builder#uniqueKey(String) unique key} has {@link UniqueOptions#BY_KIND} (with its {@linkplain
+   * Builder#uniqueStates states}).
+   */
+  public UniqueOptions uniqueOptions() {
+    return uniqueOptions;
+  }
+
+  /** Whether the job is unique (it has a unique key or {@link UniqueOptions}). */
+  public boolean isUnique() {
+    return uniqueOptions != null;
+  }
+
   /** Builder of {@link NewJob}; not thread-safe. */
   public static final class Builder {
     private final String kind;
@@ -140,6 +156,9 @@ public final class NewJob {
     private Map<String, Object> metadata = Map.of();
     private String uniqueKey;
     private Set<JobState> uniqueStates = JobState.DEFAULT_UNIQUE_STATES;
+    private boolean uniqueStatesSet;
+    private UniqueOptions unique;
+    private UniqueOptions resolvedUnique;
 
     private Builder(String kind) {
       this.kind = kind;
@@ -210,8 +229,9 @@ public final class NewJob {
     }
 
     /**
-     * Makes the job unique: while a job with this key is in one of the {@linkplain #uniqueStates
-     * covered states}, another enqueue with the key is refused.
+     * Makes the job unique: while a job of the same kind with this key is in one of the {@linkplain
+     * #uniqueStates covered states}, another enqueue with the key is refused. With {@link
+     * #unique(UniqueOptions)} the key is one part of a wider or narrower scope.
      */
     public Builder uniqueKey(String uniqueKey) {
       this.uniqueKey = uniqueKey;
@@ -224,6 +244,20 @@ public final class NewJob {
      */
     public Builder uniqueStates(Set<JobState> states) {
       this.uniqueStates = states;
+      this.uniqueStatesSet = true;
+      return this;
+    }
+
+    /**
+     * Makes the job unique within {@code options}: by kind (the default), optionally by queue, args
+     * and period, held in the options' states. A {@linkplain #uniqueKey(String) unique key}, if
+     * set, is part of the scope too. See docs/unique-jobs.md.
+     */
+    public Builder unique(UniqueOptions options) {
+      if (options == null) {
+        throw new InvalidJobException("unique", "must not be null");
+      }
+      this.unique = options;
       return this;
     }
 
@@ -272,10 +306,34 @@ public final class NewJob {
                   + " and may add completed, failed or cancelled");
         }
       }
+      resolvedUnique = resolveUnique();
       if (args == null && rawArgs != null) {
         checkRawJson(rawArgs);
       }
       return new NewJob(this);
+    }
+
+    /** The unique scope of the job being built, or null; the key was checked already. */
+    private UniqueOptions resolveUnique() {
+      if (unique == null) {
+        return uniqueKey == null ? null : UniqueOptions.builder().states(uniqueStates).build();
+      }
+      if (uniqueStatesSet) {
+        throw new InvalidJobException(
+            "uniqueStates",
+            "cannot be combined with unique(UniqueOptions); set UniqueOptions.Builder.states");
+      }
+      if (!unique.byKind()
+          && uniqueKey == null
+          && !unique.byQueue()
+          && !unique.byArgs()
+          && unique.period() == null) {
+        throw new InvalidJobException(
+            "unique",
+            "byKind(false) needs a unique key, byQueue, byArgs or byPeriod; alone it would let one"
+                + " job hold every kind");
+      }
+      return unique;
     }
 
     private static void checkName(String field, String value) {

@@ -116,8 +116,7 @@ class UniqueJobTest {
     awa.cancelJob(first.id());
     JobRow second = awa.enqueue(unique("k"));
     assertThat(second.id()).isNotEqualTo(first.id());
-    assertThat(db.queryLong("SELECT job_id FROM awa.job_unique_claims WHERE unique_key = 'k'"))
-        .isEqualTo(second.id());
+    assertThat(db.queryLong("SELECT job_id FROM awa.job_unique_claims")).isEqualTo(second.id());
   }
 
   @Test

@@ -21,7 +21,7 @@ public final class Jdbc {
     try (Connection c = ds.getConnection()) {
       return work.apply(c);
     } catch (SQLException e) {
-      throw new AwaSqlException(operation, e);
+      throw failure(operation, e);
     }
   }
 
@@ -41,8 +41,21 @@ public final class Jdbc {
         c.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
-      throw new AwaSqlException(operation, e);
+      throw failure(operation, e);
     }
+  }
+
+  /**
+   * The exception for a failed call: a {@link dev.awa.core.DuplicateJobException} when the
+   * unique-claim trigger refused it (an enqueue, or an operator's retry of a finished job whose
+   * scope another job now holds), else an {@link AwaSqlException}. The holder comes with the
+   * database's refusal, not from a second look-up that could miss it (a holder in the caller's
+   * uncommitted transaction, one that finished meanwhile, or a pool with no connection to spare).
+   */
+  public static RuntimeException failure(String operation, SQLException e) {
+    return UniqueConflicts.from(e)
+        .<RuntimeException>map(d -> d)
+        .orElseGet(() -> new AwaSqlException(operation, e));
   }
 
   /** A {@code bigint[]} parameter. */

@@ -45,7 +45,8 @@ public final class JobColumns {
           "callback_id",
           "callback_timeout_at",
           "attempted_by",
-          "original_priority");
+          "original_priority",
+          "unique_claim");
 
   /** The select list {@link #map(ResultSet)} reads, unqualified. */
   public static final String ROW =
