@@ -124,6 +124,11 @@ class ApiEdgesTest {
       argumentRejected(() -> awa.snooze(running.lease(), d), "delay", "294276");
       argumentRejected(() -> awa.registerCallback(running.lease(), d), "timeout", "294276");
     }
+    for (Duration d : List.of(forever, tooLong)) {
+      // A handler's answer is checked when it is made, so the runtime can always record it.
+      assertThatThrownBy(() -> JobResult.retryAfter(d)).isInstanceOf(InvalidJobException.class);
+      assertThatThrownBy(() -> JobResult.snooze(d)).isInstanceOf(InvalidJobException.class);
+    }
     argumentRejected(
         () -> awa.retry(running.lease(), Instant.MAX, JobError.of(1, new Exception("x"))),
         "runAt",

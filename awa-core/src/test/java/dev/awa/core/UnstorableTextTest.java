@@ -140,7 +140,14 @@ class UnstorableTextTest {
             "-1.5E+131071",
             "-15E+131071",
             "1e99999999999999999999",
+            "0e99999999999999999999",
+            "0e1073741822",
+            "0e-1073741822",
+            "0.0e99999",
             "1e-99999999999999999999");
+    // PostgreSQL 15 refuses an exponent of INT_MAX / 2 even on zero, 17 accepts it: the check
+    // follows the stricter version, so what one server took is not refused by another.
+    assertThat(PgText.jsonProblem("{\"n\": 0e1073741823}")).contains("numeric range");
     try (Connection c = db.dataSource().getConnection()) {
       for (String number : samples) {
         String json = "{\"n\": " + number + "}";

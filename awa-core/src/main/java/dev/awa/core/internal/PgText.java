@@ -8,7 +8,7 @@ package dev.awa.core.internal;
  * <p>{@code text} cannot hold U+0000 (NUL) nor a lone surrogate (not valid UTF-8). {@code jsonb}
  * additionally refuses the escape {@code \u0000}, an escaped high surrogate not followed by an
  * escaped low one (and the reverse), and numbers outside {@code numeric}'s range (more than 131072
- * digits before the decimal point or more than 16383 after it).
+ * digits before the decimal point, more than 16383 after it, or an exponent of 1073741823 or more).
  *
  * <p>Each check returns null when the value can be stored, else a description of the first problem,
  * naming its position, for the caller's exception message.
@@ -19,6 +19,9 @@ public final class PgText {
 
   /** Most digits after the decimal point a {@code numeric} can hold. */
   private static final long NUMERIC_MAX_SCALE = 16_383;
+
+  /** PostgreSQL refuses any exponent of this size or more, even on zero (INT_MAX / 2). */
+  private static final long NUMERIC_MAX_EXPONENT = Integer.MAX_VALUE / 2;
 
   private PgText() {}
 
@@ -174,15 +177,13 @@ public final class PgText {
       i++;
     }
     long firstNonZero = Long.MIN_VALUE; // weight of the first non-zero digit, before the exponent
-    long intDigits = 0;
+    int intStart = i;
     while (i < end && Character.isDigit(json.charAt(i))) {
-      intDigits++;
       i++;
     }
-    for (int k = from; k < i; k++) {
-      char d = json.charAt(k);
-      if (d >= '1' && d <= '9') {
-        firstNonZero = intDigits - 1 - (k - (i - intDigits));
+    for (int k = intStart; k < i; k++) {
+      if (json.charAt(k) != '0') {
+        firstNonZero = i - 1 - k;
         break;
       }
     }
@@ -209,7 +210,8 @@ public final class PgText {
     }
     long scale = Math.max(0, fracDigits - exponent);
     boolean overflows =
-        scale > NUMERIC_MAX_SCALE
+        Math.abs(exponent) >= NUMERIC_MAX_EXPONENT
+            || scale > NUMERIC_MAX_SCALE
             || (firstNonZero != Long.MIN_VALUE && firstNonZero + exponent > NUMERIC_MAX_WEIGHT);
     if (overflows) {
       String number =
