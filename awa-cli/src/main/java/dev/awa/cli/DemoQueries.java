@@ -1,12 +1,13 @@
 package dev.awa.cli;
 
+import dev.awa.core.internal.PgTime;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,7 +38,7 @@ final class DemoQueries {
         PreparedStatement st = c.prepareStatement("SELECT now()");
         ResultSet rs = st.executeQuery()) {
       rs.next();
-      return rs.getTimestamp(1).toInstant();
+      return rs.getObject(1, OffsetDateTime.class).toInstant();
     }
   }
 
@@ -66,7 +67,7 @@ final class DemoQueries {
             c.prepareStatement(
                 "SELECT id FROM " + BOTH_TABLES + " WHERE kind = ? AND created_at >= ?")) {
       st.setString(1, kind);
-      st.setTimestamp(2, Timestamp.from(since));
+      PgTime.bind(st, 2, since);
       List<Long> ids = new ArrayList<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {

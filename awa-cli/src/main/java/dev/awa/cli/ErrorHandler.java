@@ -1,6 +1,7 @@
 package dev.awa.cli;
 
 import dev.awa.core.AwaSqlException;
+import dev.awa.core.InvalidArgumentException;
 import dev.awa.core.InvalidJobException;
 import dev.awa.core.SchemaVersionException;
 import java.io.PrintWriter;
@@ -49,7 +50,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     if (e instanceof SchemaVersionException) {
       return ExitCodes.SCHEMA;
     }
-    if (e instanceof InvalidJobException) {
+    if (e instanceof InvalidJobException || e instanceof InvalidArgumentException) {
       return ExitCodes.USAGE;
     }
     if (e instanceof AwaSqlException sql && ConnectionFailures.isConnectionState(sql.sqlState())) {

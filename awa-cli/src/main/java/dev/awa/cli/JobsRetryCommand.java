@@ -1,5 +1,6 @@
 package dev.awa.cli;
 
+import dev.awa.core.DuplicateJobException;
 import dev.awa.core.JobRow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -17,7 +18,20 @@ final class JobsRetryCommand extends DatabaseCommand {
 
   @Override
   int run(Database db) {
-    if (db.client().retryJob(id)) {
+    boolean retried;
+    try {
+      retried = db.client().retryJob(id);
+    } catch (DuplicateJobException e) {
+      throw new CliException(
+          ExitCodes.CONFLICT,
+          "job "
+              + id
+              + " cannot be retried: its unique key '"
+              + e.uniqueKey()
+              + "' is held by "
+              + (e.existingJobId() > 0 ? "job " + e.existingJobId() : "another job"));
+    }
+    if (retried) {
       JobRow job = Jobs.require(db, id);
       out().printf("job %d is available again on queue %s%n", id, job.queue());
       return ExitCodes.OK;

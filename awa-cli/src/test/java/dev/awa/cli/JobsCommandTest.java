@@ -133,6 +133,25 @@ class JobsCommandTest {
   }
 
   @Test
+  void retryOfAUniqueJobWhoseKeyASuccessorHoldsExitsWithConflictNamingTheHolder(TestDatabase db) {
+    awa.enqueue(NewJob.builder("report").queue("unique-q").uniqueKey("report-12").build());
+    JobRow first = awa.claim("unique-q", 1, Duration.ofMinutes(1), "test-worker").get(0);
+    awa.complete(first.lease());
+    JobRow successor =
+        awa.enqueue(NewJob.builder("report").queue("unique-q").uniqueKey("report-12").build());
+
+    Cli.Result refused = Cli.run("jobs", "retry", String.valueOf(first.id()), Cli.urlOption(db));
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.CONFLICT);
+    assertThat(refused.errorLine())
+        .isEqualTo(
+            "awa: job "
+                + first.id()
+                + " cannot be retried: its unique key 'report-12' is held by job "
+                + successor.id());
+    assertThat(awa.getJob(first.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
   void cancelStopsScheduledAndAvailableJobsButNotFinishedOnes(TestDatabase db) {
     JobRow scheduled =
         awa.enqueue(NewJob.builder("report").queue("cancel-q").runIn(Duration.ofHours(1)).build());

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.EnqueueStatements.Encoded;
 import dev.awa.core.internal.Jdbc;
 import dev.awa.core.internal.JobColumns;
+import dev.awa.core.internal.PgTime;
 import dev.awa.core.internal.UniqueConflicts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,9 +83,10 @@ public final class AwaClient {
    * Enqueues one job in its own transaction.
    *
    * @throws DuplicateJobException if its unique key is held by another job
+   * @throws InvalidJobException if {@code job} is null or its args or metadata cannot be stored
    */
   public JobRow enqueue(NewJob job) {
-    Encoded encoded = EnqueueStatements.encode(mapper, job);
+    Encoded encoded = EnqueueStatements.encode(mapper, requireJob(job));
     try (Connection c = dataSource.getConnection()) {
       return insertOne(c, encoded);
     } catch (SQLException e) {
@@ -99,7 +100,8 @@ public final class AwaClient {
    * caller's transaction, as any failed statement does.
    */
   public JobRow enqueue(Connection connection, NewJob job) {
-    Encoded encoded = EnqueueStatements.encode(mapper, job);
+    Arguments.notNull("connection", connection);
+    Encoded encoded = EnqueueStatements.encode(mapper, requireJob(job));
     try {
       return insertOne(connection, encoded);
     } catch (SQLException e) {
@@ -114,7 +116,7 @@ public final class AwaClient {
    * include it).
    */
   public JobRow enqueueOrGetExisting(NewJob job) {
-    if (job == null || !job.isUnique()) {
+    if (!requireJob(job).isUnique()) {
       throw new InvalidJobException(
           "unique", "enqueueOrGetExisting needs a unique job (uniqueKey or unique(UniqueOptions))");
     }
@@ -151,9 +153,15 @@ public final class AwaClient {
   /**
    * Enqueues many jobs through the batch path (COPY, in chunks of {@value #ENQUEUE_CHUNK} jobs) in
    * one transaction. A job whose run-at is in the future by the application's clock is scheduled;
-   * one without a run-at is due at the database's now.
+   * one without a run-at is due at the database's now. Every job is checked before anything is
+   * sent: one bad job refuses the whole batch.
+   *
+   * <p>Why ids and not {@link JobRow}s, unlike {@link #enqueue(NewJob)}: COPY returns no rows, and
+   * reading them back would cost a second statement over the whole batch (the batch path exists for
+   * throughput, about 20 times the single path's). Read a row with {@link #getJob(long)}.
    *
    * @return the new job ids, in the order of {@code jobs}
+   * @throws InvalidJobException naming {@code jobs[i]} and the field when a job is null or bad
    */
   public long[] enqueueMany(List<NewJob> jobs) {
     List<Encoded> encoded = encodeAll(jobs);
@@ -180,6 +188,7 @@ public final class AwaClient {
 
   /** As {@link #enqueueMany(List)}, on the caller's connection and transaction. */
   public long[] enqueueMany(Connection connection, List<NewJob> jobs) {
+    Arguments.notNull("connection", connection);
     List<Encoded> encoded = encodeAll(jobs);
     try {
       long[] ids = insertMany(connection, encoded);
@@ -218,7 +227,9 @@ public final class AwaClient {
   }
 
   private List<Encoded> encodeAll(List<NewJob> jobs) {
-    Objects.requireNonNull(jobs, "jobs");
+    if (jobs == null) {
+      throw new InvalidJobException("jobs", "must not be null");
+    }
     List<Encoded> encoded = new ArrayList<>(jobs.size());
     for (int i = 0; i < jobs.size(); i++) {
       NewJob job = jobs.get(i);
@@ -229,6 +240,13 @@ public final class AwaClient {
     }
     checkBatchScopes(encoded);
     return encoded;
+  }
+
+  private static NewJob requireJob(NewJob job) {
+    if (job == null) {
+      throw new InvalidJobException("job", "must not be null");
+    }
+    return job;
   }
 
   private long[] insertMany(Connection c, List<Encoded> encoded) throws SQLException {
@@ -261,17 +279,17 @@ public final class AwaClient {
    * Claims up to {@code limit} due jobs of {@code queue} in claim order (priority, run-at, id),
    * skipping rows other workers hold. Each claimed job is running with a new lease and a deadline
    * {@code deadline} from now. A paused queue yields nothing.
+   *
+   * @throws InvalidArgumentException naming {@code queue}, {@code limit}, {@code deadline} or
+   *     {@code workerId} when it is out of range or holds text PostgreSQL cannot store
    */
   public List<JobRow> claim(String queue, int limit, Duration deadline, String workerId) {
-    if (queue == null || queue.isBlank()) {
-      throw new InvalidJobException("queue", "must not be null or blank");
-    }
+    Arguments.queue("queue", queue);
     if (limit < 1 || limit > 10_000) {
-      throw new InvalidJobException("limit", "must be between 1 and 10000, was " + limit);
+      throw new InvalidArgumentException("limit", "must be between 1 and 10000, was " + limit);
     }
-    if (deadline == null || deadline.isNegative() || deadline.isZero()) {
-      throw new InvalidJobException("deadline", "must be a positive duration");
-    }
+    Arguments.positive("deadline", deadline);
+    Arguments.text("workerId", workerId);
     List<JobRow> claimed =
         Jdbc.withConnection(
             dataSource,
@@ -302,6 +320,7 @@ public final class AwaClient {
 
   /** Completes one attempt. */
   public LeaseOutcome complete(JobLease lease) {
+    Arguments.notNull("lease", lease);
     return fenced("complete", LeaseStatements.COMPLETE, lease);
   }
 
@@ -317,10 +336,14 @@ public final class AwaClient {
   /**
    * Schedules another attempt at {@code runAt} (now or earlier: available at once), recording
    * {@code error}. The caller decides whether attempts remain; see {@link JobRow#maxAttempts()}.
+   *
+   * @throws InvalidArgumentException if an argument is null or {@code runAt} is outside
+   *     PostgreSQL's timestamp range
    */
   public LeaseOutcome retry(JobLease lease, Instant runAt, JobError error) {
-    Objects.requireNonNull(runAt, "runAt");
-    String errors = Json.errorArray(Objects.requireNonNull(error, "error"));
+    Arguments.notNull("lease", lease);
+    Arguments.instant("runAt", runAt);
+    String errors = Json.errorArray(Arguments.notNull("error", error));
     if (!runAt.isAfter(Instant.now())) {
       return update(
           "retry",
@@ -338,7 +361,7 @@ public final class AwaClient {
         ps -> {
           ps.setLong(1, lease.id());
           ps.setLong(2, lease.runLease());
-          ps.setTimestamp(3, Timestamp.from(runAt));
+          PgTime.bind(ps, 3, runAt);
           ps.setString(4, errors);
         },
         true);
@@ -346,9 +369,8 @@ public final class AwaClient {
 
   /** Puts the job back for {@code delay} without counting the attempt. */
   public LeaseOutcome snooze(JobLease lease, Duration delay) {
-    if (delay == null || delay.isNegative()) {
-      throw new InvalidJobException("delay", "must be zero or positive");
-    }
+    Arguments.notNull("lease", lease);
+    Arguments.nonNegative("delay", delay);
     if (delay.isZero()) {
       return update(
           "snooze",
@@ -366,18 +388,20 @@ public final class AwaClient {
         ps -> {
           ps.setLong(1, lease.id());
           ps.setLong(2, lease.runLease());
-          ps.setTimestamp(3, Timestamp.from(runAt));
+          PgTime.bind(ps, 3, runAt);
         },
         true);
   }
 
   /** Fails the job for good, recording {@code error}. */
   public LeaseOutcome fail(JobLease lease, JobError error) {
+    Arguments.notNull("lease", lease);
     return withErrors("fail", LeaseStatements.FAIL, lease, error);
   }
 
   /** Cancels the job from its own handler, recording {@code reason}. */
   public LeaseOutcome cancel(JobLease lease, int attempt, String reason) {
+    Arguments.notNull("lease", lease);
     JobError entry = new JobError(attempt, Instant.now(), "cancelled", reason);
     return withErrors("cancel", LeaseStatements.CANCEL, lease, entry);
   }
@@ -409,9 +433,8 @@ public final class AwaClient {
    * @return the callback id, or empty when the lease is stale
    */
   public Optional<UUID> registerCallback(JobLease lease, Duration timeout) {
-    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-      throw new InvalidJobException("timeout", "must be a positive duration");
-    }
+    Arguments.notNull("lease", lease);
+    Arguments.positive("timeout", timeout);
     UUID id = UUID.randomUUID();
     LeaseOutcome outcome =
         update(
@@ -429,23 +452,36 @@ public final class AwaClient {
 
   /** Parks a running attempt that registered a callback, freeing its worker slot. */
   public LeaseOutcome parkForCallback(JobLease lease) {
+    Arguments.notNull("lease", lease);
     return fenced("parkForCallback", LeaseStatements.PARK, lease);
   }
 
-  /** Completes the job waiting on {@code callbackId}; {@code result} is stored in metadata. */
+  /**
+   * Completes the job waiting on {@code callbackId}; {@code result} is stored in metadata.
+   *
+   * @throws InvalidArgumentException if {@code result} cannot be written as JSON or holds text
+   *     PostgreSQL's jsonb cannot store (NUL, a lone surrogate)
+   */
   public CallbackOutcome completeCallback(UUID callbackId, Object result) {
+    Arguments.notNull("callbackId", callbackId);
     String json;
     try {
       json = mapper.writeValueAsString(result);
     } catch (JsonProcessingException e) {
-      throw new InvalidJobException(
+      throw new InvalidArgumentException(
           "result", "cannot be written as JSON: " + e.getOriginalMessage());
     }
+    Arguments.json("result", json);
     return resolve("completeCallback", CallbackStatements.COMPLETE, json, callbackId);
   }
 
-  /** Fails the job waiting on {@code callbackId} for good. */
+  /**
+   * Fails the job waiting on {@code callbackId} for good, recording {@code message}.
+   *
+   * @throws InvalidArgumentException if {@code message} holds text PostgreSQL cannot store
+   */
   public CallbackOutcome failCallback(UUID callbackId, String message) {
+    Arguments.text("message", message);
     return resolve("failCallback", CallbackStatements.FAIL, message, callbackId);
   }
 
@@ -456,15 +492,13 @@ public final class AwaClient {
 
   /** Extends the callback's timeout to {@code timeout} from now. */
   public CallbackOutcome heartbeatCallback(UUID callbackId, Duration timeout) {
-    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-      throw new InvalidJobException("timeout", "must be a positive duration");
-    }
+    Arguments.positive("timeout", timeout);
     return resolve(
         "heartbeatCallback", CallbackStatements.HEARTBEAT, timeout.toMillis(), callbackId);
   }
 
   private CallbackOutcome resolve(String op, String sql, Object first, UUID callbackId) {
-    Objects.requireNonNull(callbackId, "callbackId");
+    Arguments.notNull("callbackId", callbackId);
     return Jdbc.withConnection(
         dataSource,
         op,
@@ -539,13 +573,20 @@ public final class AwaClient {
   /**
    * Makes a finished job (completed, failed or cancelled) available again now.
    *
-   * @return whether the job was retried
+   * @return whether the job was retried: false when no job has this id or it has not finished (read
+   *     it with {@link #getJob(long)} to tell which)
+   * @throws DuplicateJobException when the job is unique and another job now holds its key (a
+   *     successor enqueued after it finished); the job is unchanged, and {@link
+   *     DuplicateJobException#existingJobId()} names the holder (read by the unique-claim trigger
+   *     while it held the contested claim, so never 0)
    */
   public boolean retryJob(long id) {
     return Jdbc.withConnection(
         dataSource,
         "retryJob",
         c -> {
+          // A unique claim held by a successor is refused by the trigger; Jdbc turns that into
+          // DuplicateJobException.
           try (PreparedStatement ps = c.prepareStatement(AdminStatements.RETRY)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -555,21 +596,28 @@ public final class AwaClient {
         });
   }
 
-  /** Pauses a queue: claims return nothing until it is resumed. */
+  /**
+   * Pauses a queue: claims return nothing until it is resumed. A queue that has never had a job can
+   * be paused ahead of time.
+   *
+   * @throws InvalidArgumentException naming {@code queue} when it is null, blank, longer than
+   *     {@value NewJob#MAX_NAME_LENGTH} characters or holds text PostgreSQL cannot store
+   */
   public void pauseQueue(String queue) {
     setPaused(queue, true);
   }
 
-  /** Resumes a paused queue and wakes its workers. */
+  /**
+   * Resumes a paused queue and wakes its workers.
+   *
+   * @throws InvalidArgumentException as {@link #pauseQueue(String)}
+   */
   public void resumeQueue(String queue) {
     setPaused(queue, false);
   }
 
   private void setPaused(String queue, boolean paused) {
-    if (queue == null || queue.isBlank() || queue.length() > NewJob.MAX_NAME_LENGTH) {
-      throw new InvalidJobException(
-          "queue", "must be non-blank and at most " + NewJob.MAX_NAME_LENGTH + " characters");
-    }
+    Arguments.queue("queue", queue);
     Jdbc.withConnection(
         dataSource,
         paused ? "pauseQueue" : "resumeQueue",
@@ -608,7 +656,7 @@ public final class AwaClient {
   }
 
   private LeaseOutcome withErrors(String op, String sql, JobLease lease, JobError error) {
-    String errors = Json.errorArray(Objects.requireNonNull(error, "error"));
+    String errors = Json.errorArray(Arguments.notNull("error", error));
     return update(
         op,
         sql,
@@ -642,13 +690,14 @@ public final class AwaClient {
   }
 
   private Set<Long> leaseBatch(String op, String sql, Collection<JobLease> leases) {
-    if (leases.isEmpty()) {
+    if (Arguments.notNull("leases", leases).isEmpty()) {
       return Set.of();
     }
     long[] ids = new long[leases.size()];
     long[] runLeases = new long[leases.size()];
     int i = 0;
     for (JobLease l : leases) {
+      Arguments.notNull("leases[" + i + "]", l);
       ids[i] = l.id();
       runLeases[i++] = l.runLease();
     }

@@ -1,6 +1,7 @@
 package dev.awa.core;
 
 import dev.awa.core.EnqueueStatements.Encoded;
+import dev.awa.core.internal.PgTime;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -58,7 +59,8 @@ final class CopyEnqueue {
         out.append('\t').append(e.uniqueClaim());
       }
       if (withRunAt) {
-        out.append('\t').append(j.runAt().toString());
+        // Instant.toString() is not timestamptz input outside years 0000-9999; PgTime.text is.
+        out.append('\t').append(PgTime.text(j.runAt()));
       }
       out.append('\n');
     }

@@ -3,12 +3,13 @@ package dev.awa.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.internal.JobColumns;
+import dev.awa.core.internal.JobJson;
+import dev.awa.core.internal.PgTime;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,10 +67,12 @@ final class EnqueueStatements {
             "serialized size " + bytes + " bytes exceeds the limit of " + NewJob.MAX_ARGS_BYTES);
       }
     }
-    if (args.equals("null")) {
-      throw new InvalidJobException("args", "must be a JSON object or array, not null");
+    if (job.rawArgs() == null) {
+      // Raw JSON was checked by NewJob.build(); serialized args are checked here, the same way.
+      JobJson.checkArgs(args);
     }
     String metadata = json(mapper, job.metadata(), "metadata");
+    JobJson.checkStorable("metadata", metadata);
     if (metadata.getBytes(StandardCharsets.UTF_8).length > NewJob.MAX_METADATA_BYTES) {
       throw new InvalidJobException(
           "metadata",
@@ -104,7 +107,8 @@ final class EnqueueStatements {
     String[] args = new String[n];
     Short[] priorities = new Short[n];
     Integer[] maxAttempts = new Integer[n];
-    Timestamp[] runAts = new Timestamp[n];
+    // Text with an explicit offset, never java.sql.Timestamp: see PgTime.
+    String[] runAts = new String[n];
     String[] metadata = new String[n];
     String[] tags = new String[n];
     String[] uniqueKeys = new String[n];
@@ -118,7 +122,7 @@ final class EnqueueStatements {
       args[i] = e.args();
       priorities[i] = (short) j.priority();
       maxAttempts[i] = j.maxAttempts();
-      runAts[i] = j.runAt() == null ? null : Timestamp.from(j.runAt());
+      runAts[i] = j.runAt() == null ? null : PgTime.text(j.runAt());
       metadata[i] = e.metadata();
       tags[i] = e.tags();
       uniqueKeys[i] = j.uniqueKey();
@@ -137,7 +141,7 @@ final class EnqueueStatements {
     ps.setArray(3, c.createArrayOf("text", args));
     ps.setArray(4, c.createArrayOf("int2", priorities));
     ps.setArray(5, c.createArrayOf("int4", maxAttempts));
-    ps.setArray(6, c.createArrayOf("timestamptz", runAts));
+    ps.setArray(6, c.createArrayOf("text", runAts));
     ps.setArray(7, c.createArrayOf("text", metadata));
     ps.setArray(8, c.createArrayOf("text", tags));
     ps.setArray(9, c.createArrayOf("text", uniqueKeys));

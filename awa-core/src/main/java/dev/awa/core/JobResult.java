@@ -1,5 +1,6 @@
 package dev.awa.core;
 
+import dev.awa.core.internal.PgTime;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -81,6 +82,9 @@ public sealed interface JobResult
       if (delay == null || delay.isNegative()) {
         throw new InvalidJobException("delay", "must be zero or positive");
       }
+      if (!PgTime.fitsAfterNow(delay)) {
+        throw new InvalidJobException("delay", "must end, counted from now, " + PgTime.RANGE);
+      }
       reason = reason == null ? "retry requested by handler" : reason;
     }
   }
@@ -95,6 +99,9 @@ public sealed interface JobResult
     public Snooze {
       if (delay == null || delay.isNegative()) {
         throw new InvalidJobException("delay", "must be zero or positive");
+      }
+      if (!PgTime.fitsAfterNow(delay)) {
+        throw new InvalidJobException("delay", "must end, counted from now, " + PgTime.RANGE);
       }
     }
   }

@@ -1,6 +1,8 @@
 package dev.awa.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.awa.core.internal.PgText;
+import dev.awa.core.internal.PgTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +12,12 @@ import java.util.Set;
 /**
  * A job to enqueue: an immutable value built with {@link #builder(String)}. Every field is checked
  * by {@link Builder#build()}, which throws {@link InvalidJobException} naming the field and the
- * limit, so a bad job never reaches the database.
+ * limit, so a bad job never reaches the database. That includes what PostgreSQL cannot store: a NUL
+ * character or a lone UTF-16 surrogate in any text (kind, queue, tags, unique key, and every string
+ * or key of args and metadata), the JSON escape {@code \u0000}, a JSON number outside {@code
+ * numeric}'s range, and a run-at outside {@code timestamptz}'s range (4714 BC to 294276 AD).
+ * Nothing is ever altered to make it fit. Args given as an object are serialized, and checked the
+ * same way, when the job is enqueued.
  */
 public final class NewJob {
   /** Longest kind and queue name, in characters. */
@@ -170,7 +177,12 @@ public final class NewJob {
       return this;
     }
 
-    /** Args as an object (a record, a map, a {@code JsonNode}), serialized by the client. */
+    /**
+     * Args as an object (a record, a map, a list, a {@code JsonNode}), serialized by the client
+     * when the job is enqueued. Like {@link #argsJson}, it must serialize to a JSON object or
+     * array: a scalar ({@code "x"}, {@code 42}) is refused with {@link InvalidJobException} at
+     * enqueue.
+     */
     public Builder args(Object args) {
       this.args = args;
       this.rawArgs = null;
@@ -190,7 +202,10 @@ public final class NewJob {
       return this;
     }
 
-    /** Runs no earlier than {@code runAt}; a time in the future makes the job scheduled. */
+    /**
+     * Runs no earlier than {@code runAt}; a time in the future makes the job scheduled. Stored to
+     * the microsecond (finer digits are cut); must lie in PostgreSQL's {@code timestamptz} range.
+     */
     public Builder runAt(Instant runAt) {
       this.runAt = runAt;
       this.runAtSetToNull = runAt == null;
@@ -202,7 +217,11 @@ public final class NewJob {
       if (delay == null) {
         throw new InvalidJobException("runIn", "must not be null");
       }
-      return runAt(Instant.now().plus(delay));
+      try {
+        return runAt(Instant.now().plus(delay));
+      } catch (java.time.DateTimeException | ArithmeticException e) {
+        throw new InvalidJobException("runIn", "must end " + PgTime.RANGE + ", was " + delay);
+      }
     }
 
     /** Attempts allowed, 1 to {@value NewJob#MAX_ATTEMPTS_LIMIT} (default 25). */
@@ -275,6 +294,9 @@ public final class NewJob {
       if (runAtSetToNull) {
         throw new InvalidJobException("runAt", "must not be null (leave it unset to run now)");
       }
+      if (runAt != null && !PgTime.inRange(runAt)) {
+        throw new InvalidJobException("runAt", "must be " + PgTime.RANGE + ", was " + runAt);
+      }
       if (tags == null) {
         throw new InvalidJobException("tags", "must not be null");
       }
@@ -287,6 +309,7 @@ public final class NewJob {
           throw new InvalidJobException(
               "tags", "each tag must be non-blank and at most " + MAX_TAG_LENGTH + " characters");
         }
+        checkText("tags", tag);
       }
       if (metadata == null) {
         throw new InvalidJobException("metadata", "must not be null");
@@ -296,6 +319,7 @@ public final class NewJob {
           throw new InvalidJobException(
               "uniqueKey", "must be non-blank and at most 1000 characters");
         }
+        checkText("uniqueKey", uniqueKey);
         if (uniqueStates == null || !uniqueStates.containsAll(JobState.DEFAULT_UNIQUE_STATES)) {
           // A key released while the job is unfinished could be taken by another job; then the
           // first job could never return to a covered state without a conflict.
@@ -344,6 +368,14 @@ public final class NewJob {
         throw new InvalidJobException(
             field, "must be at most " + MAX_NAME_LENGTH + " characters, was " + value.length());
       }
+      checkText(field, value);
+    }
+
+    private static void checkText(String field, String value) {
+      String problem = PgText.textProblem(value);
+      if (problem != null) {
+        throw new InvalidJobException(field, problem);
+      }
     }
 
     private static void checkRawJson(String json) {
@@ -351,6 +383,10 @@ public final class NewJob {
         var node = Json.MAPPER.readTree(json);
         if (node == null || !(node.isObject() || node.isArray())) {
           throw new InvalidJobException("args", "must be a JSON object or array");
+        }
+        String problem = PgText.jsonProblem(json);
+        if (problem != null) {
+          throw new InvalidJobException("args", problem);
         }
       } catch (JsonProcessingException e) {
         throw new InvalidJobException("args", "is not valid JSON: " + e.getOriginalMessage());

@@ -127,12 +127,21 @@ class ValidationTest {
 
   @Test
   void claimArgumentsAreChecked() {
-    rejected(
+    rejectedArgument(
         () -> awa.claim("q", 0, java.time.Duration.ofMinutes(1), "w"),
         "limit",
         "between 1 and 10000");
-    rejected(() -> awa.claim("", 1, java.time.Duration.ofMinutes(1), "w"), "queue", "blank");
-    rejected(() -> awa.claim("q", 1, java.time.Duration.ZERO, "w"), "deadline", "positive");
+    rejectedArgument(
+        () -> awa.claim("", 1, java.time.Duration.ofMinutes(1), "w"), "queue", "blank");
+    rejectedArgument(() -> awa.claim("q", 1, java.time.Duration.ZERO, "w"), "deadline", "positive");
+  }
+
+  private void rejectedArgument(ThrowingCallable call, String argument, String limitText) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            InvalidArgumentException.class, e -> assertThat(e.argument()).isEqualTo(argument))
+        .hasMessageContaining(argument)
+        .hasMessageContaining(limitText);
   }
 
   @Test

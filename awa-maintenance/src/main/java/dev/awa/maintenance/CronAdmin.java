@@ -1,9 +1,11 @@
 package dev.awa.maintenance;
 
+import dev.awa.core.InvalidArgumentException;
 import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.PgText;
+import dev.awa.core.internal.PgTime;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -74,21 +76,28 @@ public final class CronAdmin {
         });
   }
 
-  /** Pauses a schedule; returns false if it does not exist. */
+  /**
+   * Pauses a schedule; returns false if it does not exist.
+   *
+   * @throws InvalidArgumentException naming {@code name} when it is null, blank or holds text
+   *     PostgreSQL cannot store (the same for every method taking a name)
+   */
   public boolean pause(String name) {
+    checkName(name);
     return update(CronStatements.PAUSE, "cron pause", name);
   }
 
   /** Resumes a schedule from now (fires missed while paused are not replayed). */
   public boolean resume(String name) {
-    Timestamp now = Timestamp.from(clock.instant());
+    checkName(name);
+    Instant now = clock.instant();
     return Jdbc.withConnection(
         dataSource,
         "cron resume",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(CronStatements.RESUME)) {
-            ps.setTimestamp(1, now);
-            ps.setTimestamp(2, now);
+            PgTime.bind(ps, 1, now);
+            PgTime.bind(ps, 2, now);
             ps.setString(3, name);
             return ps.executeUpdate() > 0;
           }
@@ -101,6 +110,7 @@ public final class CronAdmin {
    * @return the new job id, or empty if the schedule does not exist
    */
   public OptionalLong triggerNow(String name) {
+    checkName(name);
     return Jdbc.withConnection(
         dataSource,
         "cron trigger",
@@ -120,7 +130,18 @@ public final class CronAdmin {
    * @return whether it existed
    */
   public boolean delete(String name) {
+    checkName(name);
     return update(CronStatements.DELETE, "cron delete", name);
+  }
+
+  private static void checkName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new InvalidArgumentException("name", "must not be null or blank");
+    }
+    String problem = PgText.textProblem(name);
+    if (problem != null) {
+      throw new InvalidArgumentException("name", problem);
+    }
   }
 
   private boolean update(String sql, String op, String name) {

@@ -21,6 +21,7 @@ final class CronBranches {
       this.declared = List.copyOf(declared);
       this.mapper = mapper;
       this.clock = clock;
+      CronSync.checkStorable(this.declared, mapper);
     }
 
     @Override

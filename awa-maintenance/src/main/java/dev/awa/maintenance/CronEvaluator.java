@@ -2,11 +2,11 @@ package dev.awa.maintenance;
 
 import com.cronutils.model.time.ExecutionTime;
 import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.PgTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -57,6 +57,9 @@ final class CronEvaluator {
         c -> {
           try (var st = c.createStatement()) {
             st.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
+            // fire_at in the jobs' metadata is rendered as JSON text by the server: in UTC, so it
+            // reads the same whatever TimeZone the pool's sessions use.
+            st.execute("SET LOCAL TIME ZONE 'UTC'");
           }
           int enqueued = 0;
           for (Row row : active(c)) {
@@ -97,10 +100,10 @@ final class CronEvaluator {
     int enqueued = 0;
     for (Instant fire : fires) {
       try (PreparedStatement ps = c.prepareStatement(CronStatements.FIRE)) {
-        ps.setTimestamp(1, Timestamp.from(fire));
+        PgTime.bind(ps, 1, fire);
         ps.setString(2, row.name());
-        ps.setTimestamp(3, Timestamp.from(previous));
-        ps.setTimestamp(4, Timestamp.from(fire));
+        PgTime.bind(ps, 3, previous);
+        PgTime.bind(ps, 4, fire);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             // Another leader (or an admin action) moved the schedule first: its fire, not ours.

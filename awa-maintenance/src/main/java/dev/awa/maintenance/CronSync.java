@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.InvalidJobException;
 import dev.awa.core.NewJob;
 import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.JobJson;
+import dev.awa.core.internal.PgTime;
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -24,12 +25,29 @@ final class CronSync {
     this.mapper = mapper;
   }
 
+  /**
+   * Refuses, when the service is built, what {@code cron_sync} could never store (args that are not
+   * a JSON object or array, text jsonb cannot hold), instead of failing every sync later.
+   *
+   * @throws InvalidJobException naming {@code args} or {@code metadata}
+   */
+  static void checkStorable(List<PeriodicJob> declared, ObjectMapper mapper) {
+    CronSync writer = new CronSync(null, declared, mapper);
+    for (PeriodicJob p : declared) {
+      NewJob j = p.job();
+      if (j.rawArgs() == null) {
+        JobJson.checkArgs(writer.json(j.args()));
+      }
+      JobJson.checkStorable("metadata", writer.json(j.metadata()));
+    }
+  }
+
   /** Upserts every declared schedule; returns how many rows were inserted or changed. */
   int sync(Instant now) {
     if (declared.isEmpty()) {
       return 0;
     }
-    Timestamp baseline = Timestamp.from(now.truncatedTo(ChronoUnit.MICROS));
+    Instant baseline = now.truncatedTo(ChronoUnit.MICROS);
     return Jdbc.inTransaction(
         dataSource,
         "cron_sync",
@@ -53,7 +71,7 @@ final class CronSync {
               ps.setString(10, json(j.metadata()));
               ps.setString(11, p.missedFirePolicy().dbName());
               ps.setInt(12, p.catchUpLimit());
-              ps.setTimestamp(13, baseline);
+              PgTime.bind(ps, 13, baseline);
               changed += ps.executeUpdate();
             }
           }

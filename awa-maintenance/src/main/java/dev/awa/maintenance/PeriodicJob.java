@@ -2,6 +2,7 @@ package dev.awa.maintenance;
 
 import dev.awa.core.InvalidJobException;
 import dev.awa.core.NewJob;
+import dev.awa.core.internal.PgText;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -133,6 +134,10 @@ public final class PeriodicJob {
       if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
         throw new InvalidJobException(
             "name", "must be non-blank and at most " + MAX_NAME_LENGTH + " characters");
+      }
+      String nameProblem = PgText.textProblem(name);
+      if (nameProblem != null) {
+        throw new InvalidJobException("name", nameProblem);
       }
       CronExpressions.parse(cronExpression);
       if (timeZone == null) {

@@ -1,9 +1,9 @@
 package dev.awa.maintenance;
 
+import dev.awa.core.internal.PgTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -109,10 +109,8 @@ final class RefreshAdminMetadataBranch implements MaintenanceBranch {
               ps.setString(1, s.branch());
               ps.setString(2, s.loop());
               ps.setString(3, ctx.instanceId());
-              ps.setTimestamp(
-                  4, s.lastStartedAt() == null ? null : Timestamp.from(s.lastStartedAt()));
-              ps.setTimestamp(
-                  5, s.lastSuccessAt() == null ? null : Timestamp.from(s.lastSuccessAt()));
+              PgTime.bind(ps, 4, s.lastStartedAt());
+              PgTime.bind(ps, 5, s.lastSuccessAt());
               if (s.lastDuration() == null) {
                 ps.setNull(6, java.sql.Types.DOUBLE);
               } else {

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.JobState;
 import dev.awa.core.NewJob;
+import dev.awa.core.internal.PgTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -68,7 +68,7 @@ final class UnnestInsertBaseline {
     String[] args = new String[n];
     Short[] priorities = new Short[n];
     Integer[] maxAttempts = new Integer[n];
-    Timestamp[] runAts = new Timestamp[n];
+    String[] runAts = new String[n]; // text with offset, as EnqueueStatements (see PgTime)
     String[] metadata = new String[n];
     String[] tags = new String[n];
     String[] uniqueKeys = new String[n];
@@ -80,7 +80,7 @@ final class UnnestInsertBaseline {
       args[i] = j.rawArgs() != null ? j.rawArgs() : json(j.args());
       priorities[i] = (short) j.priority();
       maxAttempts[i] = j.maxAttempts();
-      runAts[i] = j.runAt() == null ? null : Timestamp.from(j.runAt());
+      runAts[i] = j.runAt() == null ? null : PgTime.text(j.runAt());
       metadata[i] = json(j.metadata());
       tags[i] = json(j.tags());
       uniqueKeys[i] = j.uniqueKey();
@@ -98,7 +98,7 @@ final class UnnestInsertBaseline {
       ps.setArray(3, c.createArrayOf("text", args));
       ps.setArray(4, c.createArrayOf("int2", priorities));
       ps.setArray(5, c.createArrayOf("int4", maxAttempts));
-      ps.setArray(6, c.createArrayOf("timestamptz", runAts));
+      ps.setArray(6, c.createArrayOf("text", runAts));
       ps.setArray(7, c.createArrayOf("text", metadata));
       ps.setArray(8, c.createArrayOf("text", tags));
       ps.setArray(9, c.createArrayOf("text", uniqueKeys));
