@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       QueuesCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      UiCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
