@@ -28,7 +28,11 @@ public final class Migrations {
   private record Migration(int version, String description, String resource) {}
 
   private static final List<Migration> ALL =
-      List.of(new Migration(1, "initial schema", "V1__initial.sql"));
+      List.of(
+          new Migration(1, "initial schema", "V1__initial.sql"),
+          // Numbered 4, not 2: versions 2, 3, 5 and 6 are reserved for parallel branches.
+          new Migration(
+              4, "maintenance percentiles and leader history", "V4__maintenance_history.sql"));
 
   /** The schema version this code writes and expects. */
   public static final int LATEST_VERSION = ALL.get(ALL.size() - 1).version();
