@@ -4,6 +4,7 @@ import dev.awa.web.AwaDashboard;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +48,8 @@ final class UiCommand implements Callable<Integer> {
   @Option(names = "--read-only", description = "Hide and refuse every action.")
   boolean readOnly;
 
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65_535) {
@@ -78,16 +81,21 @@ final class UiCommand implements Callable<Integer> {
       db.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  dashboard.close();
-                  db.close();
-                  stopped.countDown();
-                },
-                "awa-ui-shutdown"));
+    // Ctrl-C (the shutdown hook) or stop() ends the wait; closing happens here, on this thread,
+    // and the hook waits for it so the JVM does not exit with the pool half closed.
+    CountDownLatch closed = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stopSignal.countDown();
+              try {
+                closed.await(5, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "awa-ui-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     boolean authenticated =
         (token != null && !token.isEmpty()) || (user != null && !user.isEmpty());
     out.println(
@@ -105,7 +113,23 @@ final class UiCommand implements Callable<Integer> {
               + " AWA_UI_USER/AWA_UI_PASSWORD");
     }
     out.flush();
-    stopped.await();
+    try {
+      stopSignal.await();
+    } finally {
+      dashboard.close();
+      db.close();
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is what woke us.
+      }
+    }
     return ExitCodes.OK;
+  }
+
+  /** Ends a running {@code awa ui} as Ctrl-C would (tests). */
+  void stop() {
+    stopSignal.countDown();
   }
 }

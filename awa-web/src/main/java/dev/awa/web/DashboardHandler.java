@@ -178,7 +178,7 @@ final class DashboardHandler implements HttpHandler {
         } else if (s.size() == 1) {
           title = "Jobs";
           JobQuery q = JobQuery.from(ex.params());
-          main = JobsPage.main(queries.jobs(q), q, queries.queueNames(), ctx);
+          main = JobsPage.main(queries.jobs(q), q, ctx);
         } else {
           throw HttpError.notFound("page");
         }

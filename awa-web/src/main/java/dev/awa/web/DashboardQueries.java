@@ -35,8 +35,11 @@ final class DashboardQueries {
   /** Minutes of completed/failed history on the overview chart. */
   static final int THROUGHPUT_MINUTES = 15;
 
-  /** A leader whose row was not refreshed for this long does not count as a leader. */
-  static final double LEADER_STALE_SECONDS = 60;
+  /**
+   * A leader whose row was not refreshed for this long does not count as a leader: three times
+   * refresh_admin_metadata's default interval (60 s), which is what refreshes it.
+   */
+  static final double LEADER_STALE_SECONDS = 180;
 
   static final String COUNTS =
       """
@@ -83,12 +86,21 @@ final class DashboardQueries {
       SELECT branch, loop_name, leader_instance, last_started_at,
              extract(epoch FROM now() - last_started_at)::float8 AS last_run_ago,
              last_success_at, last_duration_ms, overrun_state, overrun_episodes, last_error,
-             updated_at
+             updated_at, interval_ms, recent_runs, duration_p50_ms, duration_p99_ms,
+             lateness_p50_ms, lateness_p99_ms
         FROM awa.maintenance_branches
        ORDER BY loop_name = 'urgent' DESC, loop_name, branch
       """;
 
   static final String NOW = "SELECT now()";
+
+  static final String LEADER_TERMS =
+      """
+      SELECT instance_id, hostname, leader_since, last_seen_at
+        FROM awa.leader_history
+       ORDER BY leader_since DESC
+       LIMIT 20
+      """;
 
   private final DataSource dataSource;
 
@@ -129,22 +141,8 @@ final class DashboardQueries {
             layout =
                 branches.stream().anyMatch(b -> "single".equals(b.loop())) ? "SINGLE" : "SPLIT";
           }
-          List<InstanceView> leaders =
-              instances.stream().filter(i -> i.leader() || i.leaderSince() != null).toList();
-          return new Maintenance(layout, branches, leaders, health(instances, branches, now));
-        });
-  }
-
-  List<String> queueNames() {
-    return Jdbc.withConnection(
-        dataSource,
-        "dashboard queue names",
-        c -> {
-          List<String> out = new ArrayList<>();
-          for (QueueView q : queues(c, Map.of())) {
-            out.add(q.queue());
-          }
-          return out;
+          Health health = health(instances, branches, now);
+          return new Maintenance(layout, branches, leaderTerms(c, health.leader()), health);
         });
   }
 
@@ -244,6 +242,25 @@ final class DashboardQueries {
     return out;
   }
 
+  private static List<Views.LeaderTerm> leaderTerms(Connection c, String liveLeader)
+      throws SQLException {
+    List<Views.LeaderTerm> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(LEADER_TERMS);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String id = rs.getString(1);
+        out.add(
+            new Views.LeaderTerm(
+                id,
+                rs.getString(2),
+                instant(rs, 3),
+                instant(rs, 4),
+                out.isEmpty() && id.equals(liveLeader)));
+      }
+    }
+    return out;
+  }
+
   private static List<BranchView> branches(Connection c) throws SQLException {
     List<BranchView> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(BRANCHES);
@@ -261,7 +278,13 @@ final class DashboardQueries {
                 rs.getString(8),
                 rs.getLong(9),
                 rs.getString(10),
-                instant(rs, 11)));
+                instant(rs, 11),
+                nullableDouble(rs, 12),
+                rs.getInt(13),
+                nullableDouble(rs, 14),
+                nullableDouble(rs, 15),
+                nullableDouble(rs, 16),
+                nullableDouble(rs, 17)));
       }
     }
     return out;

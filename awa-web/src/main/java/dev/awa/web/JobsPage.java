@@ -12,19 +12,12 @@ import java.util.Map;
 final class JobsPage {
   private JobsPage() {}
 
-  static String main(JobPage page, JobQuery q, List<String> queues, PageContext ctx) {
+  static String main(JobPage page, JobQuery q, PageContext ctx) {
     Html h = new Html();
     h.el("h1", null, "Jobs");
     h.raw("<form id=\"filters\" method=\"get\" action=\"/jobs\" class=\"filters\">");
-    h.raw("<label>queue <select name=\"queue\"><option value=\"\">any</option>");
-    for (String name : queues) {
-      h.raw("<option").attr("value", name);
-      if (name.equals(q.queue())) {
-        h.raw(" selected");
-      }
-      h.raw(">").text(name).raw("</option>");
-    }
-    h.raw("</select></label>");
+    // A text field, not a list of queue names: listing them would count the whole table.
+    input(h, "queue", q.queue());
     input(h, "kind", q.kind());
     h.raw("<label>state <select name=\"state\"><option value=\"\">any</option>");
     for (JobState s : JobState.values()) {

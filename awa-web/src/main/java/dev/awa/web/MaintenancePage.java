@@ -1,7 +1,6 @@
 package dev.awa.web;
 
 import dev.awa.web.Views.BranchView;
-import dev.awa.web.Views.InstanceView;
 import dev.awa.web.Views.Maintenance;
 
 /** Maintenance: every branch as the leader last recorded it, the layout, and the leaders. */
@@ -17,18 +16,25 @@ final class MaintenancePage {
         .raw("</strong>. Leader: <strong id=\"leader\">")
         .text(m.health().leader() == null ? "none" : m.health().leader())
         .raw("</strong>.</p>");
-    h.raw("<table id=\"branches\"><thead><tr><th>branch</th><th>loop</th><th>last run</th>")
-        .raw("<th class=\"num\">last duration</th><th>last success</th><th>overrun</th>")
+    h.raw("<table id=\"branches\"><thead><tr><th>branch</th><th>loop</th>")
+        .raw("<th class=\"num\">interval</th><th>last run</th>")
+        .raw("<th class=\"num\">last duration</th><th class=\"num\">duration p50 / p99</th>")
+        .raw("<th class=\"num\">lateness p50 / p99</th><th class=\"num\">runs</th>")
+        .raw("<th>last success</th><th>overrun</th>")
         .raw("<th class=\"num\">episodes</th><th>last error</th></tr></thead><tbody>");
     if (m.branches().isEmpty()) {
-      h.raw("<tr><td colspan=\"8\" class=\"empty\">No branch recorded yet.</td></tr>");
+      h.raw("<tr><td colspan=\"12\" class=\"empty\">No branch recorded yet.</td></tr>");
     }
     for (BranchView b : m.branches()) {
       h.raw("<tr").attr("data-branch", b.branch()).raw(">");
       h.el("td", "mono", b.branch());
       h.el("td", null, b.loop());
+      h.el("td", "num", Fmt.millis(b.intervalMs()));
       h.el("td", null, Fmt.ago(b.lastRunSecondsAgo()));
       h.el("td", "num", Fmt.millis(b.lastDurationMs()));
+      h.el("td", "num", Fmt.millis(b.durationP50Ms()) + " / " + Fmt.millis(b.durationP99Ms()));
+      h.el("td", "num", Fmt.millis(b.latenessP50Ms()) + " / " + Fmt.millis(b.latenessP99Ms()));
+      h.el("td", "num", b.recentRuns());
       h.el("td", null, Fmt.time(b.lastSuccessAt()));
       h.el("td", "delayed".equals(b.overrunState()) ? "state-failed" : null, b.overrunState());
       h.el("td", "num", b.overrunEpisodes());
@@ -36,19 +42,20 @@ final class MaintenancePage {
       h.raw("</tr>");
     }
     h.raw("</tbody></table>");
-    h.el("h2", null, "Leaders");
+    h.el("h2", null, "Leader history");
     h.raw("<table id=\"leaders\"><thead><tr><th>instance</th><th>host</th><th>leader since</th>")
-        .raw("<th>last seen</th></tr></thead><tbody>");
+        .raw("<th>last seen leading</th><th></th></tr></thead><tbody>");
     if (m.leaders().isEmpty()) {
-      h.raw("<tr><td colspan=\"4\" class=\"empty\">No leader recorded.</td></tr>");
+      h.raw("<tr><td colspan=\"5\" class=\"empty\">No leader recorded.</td></tr>");
     }
-    for (InstanceView i : m.leaders()) {
+    for (Views.LeaderTerm t : m.leaders()) {
       h.raw("<tr>");
-      h.el("td", "mono", i.instanceId());
-      h.el("td", null, i.hostname());
-      h.el("td", null, Fmt.time(i.leaderSince()));
-      h.el("td", null, Fmt.ago(i.lastSeenSecondsAgo()));
-      h.raw("</tr>");
+      h.el("td", "mono", t.instanceId());
+      h.el("td", null, t.hostname());
+      h.el("td", null, Fmt.time(t.leaderSince()));
+      h.el("td", null, Fmt.time(t.lastSeenAt()));
+      h.raw("<td>").raw(t.current() ? "<span class=\"badge leader\">current</span>" : "");
+      h.raw("</td></tr>");
     }
     h.raw("</tbody></table>");
     return h.toString();

@@ -76,6 +76,12 @@ final class Views {
    * @param overrunEpisodes on-time to delayed flips so far
    * @param lastError message of its last failure, or null
    * @param updatedAt when the leader last wrote this row
+   * @param intervalMs the branch's interval
+   * @param recentRuns runs the percentiles cover (the leader's last 128 at most)
+   * @param durationP50Ms median duration over the recent runs
+   * @param durationP99Ms 99th percentile duration over the recent runs
+   * @param latenessP50Ms median lateness (start behind schedule) over the recent runs
+   * @param latenessP99Ms 99th percentile lateness over the recent runs
    */
   record BranchView(
       String branch,
@@ -88,7 +94,29 @@ final class Views {
       String overrunState,
       long overrunEpisodes,
       String lastError,
-      Instant updatedAt) {}
+      Instant updatedAt,
+      Double intervalMs,
+      int recentRuns,
+      Double durationP50Ms,
+      Double durationP99Ms,
+      Double latenessP50Ms,
+      Double latenessP99Ms) {}
+
+  /**
+   * One leadership term from awa.leader_history.
+   *
+   * @param instanceId the leader
+   * @param hostname its host
+   * @param leaderSince start of the term
+   * @param lastSeenAt last refresh of the term
+   * @param current whether it is the live leader's term
+   */
+  record LeaderTerm(
+      String instanceId,
+      String hostname,
+      Instant leaderSince,
+      Instant lastSeenAt,
+      boolean current) {}
 
   /**
    * The health summary behind the red banner.
@@ -130,11 +158,11 @@ final class Views {
    * @param layout {@code SINGLE} when the branches share one loop, {@code SPLIT} otherwise, null
    *     when no leader has recorded anything
    * @param branches every branch, urgent loop first
-   * @param leaders instances that are or were recently leader, current first
+   * @param leaders the newest leadership terms, newest first
    * @param health leader and maintenance health
    */
   record Maintenance(
-      String layout, List<BranchView> branches, List<InstanceView> leaders, Health health) {}
+      String layout, List<BranchView> branches, List<LeaderTerm> leaders, Health health) {}
 
   /**
    * One page of the jobs list.

@@ -51,7 +51,7 @@ class DashboardApiTest {
   @BeforeEach
   void clean() {
     db.truncateJobs();
-    db.update("TRUNCATE awa.queue_meta, awa.cron_jobs, awa.runtime_instances");
+    db.update("TRUNCATE awa.queue_meta, awa.cron_jobs, awa.runtime_instances, awa.leader_history");
   }
 
   @Test
@@ -485,6 +485,19 @@ class DashboardApiTest {
       Set<String> branches = new HashSet<>();
       mt.get("branches").forEach(b -> branches.add(b.get("branch").asText()));
       assertThat(branches).contains("promote_scheduled", "rescue_stale_heartbeats");
+      // The leader records each branch's interval and percentiles over its recent runs (V4).
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                JsonNode promote = branch(http.get("/api/maintenance").json(), "promote_scheduled");
+                assertThat(promote.get("recentRuns").asInt()).isPositive();
+                assertThat(promote.get("intervalMs").asDouble()).isPositive();
+                assertThat(promote.get("durationP99Ms").asDouble())
+                    .isGreaterThanOrEqualTo(promote.get("durationP50Ms").asDouble());
+                assertThat(promote.get("latenessP99Ms").isNumber()).isTrue();
+              });
+      assertThat(mt.get("leaders").get(0).get("current").asBoolean()).isTrue();
       assertThat(mt.get("leaders").get(0).get("instanceId").asText()).isEqualTo(m.instanceId());
       String html = http.get("/maintenance").body();
       assertThat(html)
@@ -501,6 +514,15 @@ class DashboardApiTest {
         + java.util.Base64.getEncoder()
             .encodeToString(
                 (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode branch(JsonNode maintenance, String name) {
+    for (JsonNode b : maintenance.get("branches")) {
+      if (b.get("branch").asText().equals(name)) {
+        return b;
+      }
+    }
+    throw new AssertionError("no branch " + name + " in " + maintenance);
   }
 
   private static JsonNode queue(JsonNode overview, String name) {

@@ -267,6 +267,21 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void retryAllFailedNamesTheCountBeforeActing() {
+    seedThreeStates();
+    open("/jobs?queue=billing&state=failed");
+    click(By.id("retry-all-failed"));
+    await().atMost(WAIT).ignoreExceptions().until(() -> browser.switchTo().alert() != null);
+    assertThat(browser.switchTo().alert().getText())
+        .isEqualTo("Retry 3 failed job(s) in queue billing?");
+    browser.switchTo().alert().accept();
+    // Retried, the card charges succeed on their second attempt.
+    await()
+        .atMost(WAIT)
+        .until(() -> db.countJobs("failed") == 0 && db.countJobs("completed") == 15);
+  }
+
+  @Test
   void readOnlyModeShowsNoButtons(TestDatabase db) {
     seedThreeStates();
     long failed = db.queryLong("SELECT min(id) FROM awa.jobs WHERE state = 'failed'");
