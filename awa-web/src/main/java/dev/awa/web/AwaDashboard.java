@@ -36,6 +36,15 @@ import org.slf4j.LoggerFactory;
 public final class AwaDashboard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AwaDashboard.class);
 
+  static {
+    // The JDK server writes the headers and the body separately; without TCP_NODELAY, Nagle's
+    // algorithm and the client's delayed ACK add ~40 ms to every answer. The property is read
+    // once, when the first server of the JVM starts; an explicit setting wins.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final URI url;

@@ -161,7 +161,7 @@ final class DashboardHandler implements HttpHandler {
     String main;
     String title;
     String nav;
-    boolean refresh = true;
+    long started = System.nanoTime();
     switch (path) {
       case "" -> {
         title = "Overview";
@@ -202,7 +202,8 @@ final class DashboardHandler implements HttpHandler {
     if (s.size() > 1 && !path.equals("jobs")) {
       throw HttpError.notFound("page");
     }
-    ex.sendHtml(200, ex.wantsFragment() ? main : Layout.page(title, nav, ctx, refresh, main));
+    long refreshMillis = Layout.refreshMillis((System.nanoTime() - started) / 1_000_000);
+    ex.sendHtml(200, ex.wantsFragment() ? main : Layout.page(title, nav, ctx, refreshMillis, main));
   }
 
   // ---------------------------------------------------------------- API

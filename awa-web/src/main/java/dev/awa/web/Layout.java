@@ -19,10 +19,26 @@ final class Layout {
 
   private Layout() {}
 
+  /** Fastest live refresh. */
+  static final long MIN_REFRESH_MILLIS = 2_000;
+
+  /** Slowest live refresh. */
+  static final long MAX_REFRESH_MILLIS = 60_000;
+
   /**
-   * @param refresh whether awa.js polls this page
+   * The polling interval for a page whose read took {@code readMillis}: ten times that, within [2
+   * s, 60 s], so an open tab never keeps the database busy more than a tenth of the time (the
+   * overview counts every row, about a second on a million).
    */
-  static String page(String title, String active, PageContext ctx, boolean refresh, String main) {
+  static long refreshMillis(long readMillis) {
+    return Math.max(MIN_REFRESH_MILLIS, Math.min(MAX_REFRESH_MILLIS, 10 * readMillis));
+  }
+
+  /**
+   * @param refreshMillis how often awa.js re-fetches {@code <main>} while the tab is visible
+   */
+  static String page(
+      String title, String active, PageContext ctx, long refreshMillis, String main) {
     Html h = new Html();
     h.raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -45,9 +61,7 @@ final class Layout {
     }
     h.text(ctx.actor()).raw("</span></header>");
     h.raw("<main id=\"main\"");
-    if (refresh) {
-      h.attr("data-refresh", "2000");
-    }
+    h.attr("data-refresh", refreshMillis);
     h.raw(">").raw(main).raw("</main>");
     h.raw("<div id=\"toast\" role=\"status\" aria-live=\"polite\"></div></body></html>");
     return h.toString();

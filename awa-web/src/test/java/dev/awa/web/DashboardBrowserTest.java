@@ -282,6 +282,41 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void liveRefreshPausesWhileTheTabIsHidden() {
+    open("/");
+    By main = By.id("main");
+    // The first poll stamps data-refreshed-at.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> browser.findElement(main).getAttribute("data-refreshed-at") != null);
+    browser.executeScript(
+        "Object.defineProperty(document, 'visibilityState',"
+            + " {configurable: true, get: function () { return 'hidden'; }});");
+    // Hidden: the stamp stays put for 3 poll intervals (a poll in flight may land first).
+    java.util.concurrent.atomic.AtomicReference<String> last =
+        new java.util.concurrent.atomic.AtomicReference<>("");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .during(Duration.ofSeconds(6))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              String now = browser.findElement(main).getAttribute("data-refreshed-at");
+              return now.equals(last.getAndSet(now));
+            });
+    String hiddenStamp = last.get();
+    browser.executeScript(
+        "Object.defineProperty(document, 'visibilityState',"
+            + " {configurable: true, get: function () { return 'visible'; }});"
+            + " document.dispatchEvent(new Event('visibilitychange'));");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> !hiddenStamp.equals(browser.findElement(main).getAttribute("data-refreshed-at")));
+  }
+
+  @Test
   void readOnlyModeShowsNoButtons(TestDatabase db) {
     seedThreeStates();
     long failed = db.queryLong("SELECT min(id) FROM awa.jobs WHERE state = 'failed'");
