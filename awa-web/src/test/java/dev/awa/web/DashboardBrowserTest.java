@@ -282,6 +282,24 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void bulkSelectRetriesTheSelectedJobsOnly() {
+    seedThreeStates();
+    open("/jobs?state=failed");
+    assertThat(browser.findElements(By.cssSelector("#jobs input.select"))).hasSize(3);
+    // Once one box is ticked live refresh holds still; the first click may race a refresh.
+    click(By.cssSelector("#jobs tbody tr:nth-child(1) input.select"));
+    browser.findElement(By.cssSelector("#jobs tbody tr:nth-child(2) input.select")).click();
+    assertThat(browser.findElement(By.cssSelector(".selected-count")).getText())
+        .isEqualTo("2 selected");
+    click(By.cssSelector("#bulk button.bulk"));
+    assertThat(browser.switchTo().alert().getText()).isEqualTo("Retry selected: 2 job(s)?");
+    browser.switchTo().alert().accept();
+    await()
+        .atMost(WAIT)
+        .until(() -> db.countJobs("completed") == 14 && db.countJobs("failed") == 1);
+  }
+
+  @Test
   void liveRefreshPausesWhileTheTabIsHidden() {
     open("/");
     By main = By.id("main");
