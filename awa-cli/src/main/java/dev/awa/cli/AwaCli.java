@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       CronCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      UiCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

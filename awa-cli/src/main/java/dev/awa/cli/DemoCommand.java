@@ -90,6 +90,9 @@ final class DemoCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while it runs.")
   Integer metricsPort;
 
+  @Option(names = "--no-ui", description = "Do not start the web dashboard.")
+  boolean noUi;
+
   @Override
   public Integer call() throws Exception {
     if (duration.isNegative()
@@ -167,6 +170,9 @@ final class DemoCommand implements Callable<Integer> {
 
     FanOutListener telemetry = new FanOutListener(runtimeListeners, maintenanceListeners);
     AwaClient client = AwaClient.builder(db.dataSource()).listener(telemetry).build();
+    if (!noUi) {
+      resources.add(DemoDashboard.start(db.dataSource(), client, out));
+    }
     DemoQueries queries = new DemoQueries(db.dataSource());
     Instant startedAt = queries.now();
 

@@ -18,7 +18,7 @@ class MigrateCommandTest {
 
     Cli.Result first = Cli.run("migrate", Cli.urlOption(db));
     assertThat(first.exitCode()).isZero();
-    assertThat(first.out()).contains("applied 1 migration").contains("0 -> 1");
+    assertThat(first.out()).contains("applied ").contains("0 -> " + Migrations.LATEST_VERSION);
     assertThat(Migrations.currentVersion(db.dataSource())).isEqualTo(Migrations.LATEST_VERSION);
 
     Cli.Result second = Cli.run("migrate", Cli.urlOption(db));

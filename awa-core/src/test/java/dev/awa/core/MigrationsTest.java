@@ -27,8 +27,8 @@ class MigrationsTest {
           .hasMessageContaining("upgrade Awa");
       assertThatThrownBy(() -> Migrations.verify(db.dataSource()))
           .isInstanceOf(SchemaVersionException.class);
-      assertThat(db.queryLong("SELECT count(*) FROM awa.schema_version"))
-          .isEqualTo(Migrations.LATEST_VERSION + 1L);
+      assertThat(db.queryLong("SELECT max(version) FROM awa.schema_version WHERE version < 999"))
+          .isEqualTo((long) Migrations.LATEST_VERSION);
     } finally {
       db.update("DELETE FROM awa.schema_version WHERE version = 999");
     }

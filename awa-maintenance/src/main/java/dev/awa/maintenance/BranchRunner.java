@@ -60,6 +60,7 @@ final class BranchRunner {
   private final OverrunLog overrunLog;
   private final LongSupplier nanoTime;
   private final OverrunTracker tracker;
+  private final RecentRuns recentRuns = new RecentRuns();
 
   // Confined to the loop thread (start and kick hop onto it).
   private long nextScheduledNanos;
@@ -184,6 +185,7 @@ final class BranchRunner {
     }
     Duration duration = Duration.ofNanos(nanoTime.getAsLong() - start);
     lastDuration = duration;
+    recentRuns.record(duration, lateness);
     if (success) {
       lastSuccessAt = Instant.now();
       lastError = null;
@@ -207,6 +209,7 @@ final class BranchRunner {
   }
 
   BranchStatus status() {
+    RecentRuns.Percentiles p = recentRuns.percentiles();
     return new BranchStatus(
         branch.name(),
         loopName,
@@ -216,6 +219,11 @@ final class BranchRunner {
         lastStartedAt,
         lastSuccessAt,
         lastDuration,
-        lastError);
+        lastError,
+        p.runs(),
+        p.durationP50(),
+        p.durationP99(),
+        p.latenessP50(),
+        p.latenessP99());
   }
 }

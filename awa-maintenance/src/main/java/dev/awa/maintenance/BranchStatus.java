@@ -17,6 +17,11 @@ import java.time.Instant;
  * @param lastSuccessAt end of the last successful run, or null
  * @param lastDuration body duration of the last run, or null
  * @param lastError message of the last failure, cleared by a success
+ * @param recentRuns how many recent runs the percentiles cover (at most 128)
+ * @param durationP50 median body duration over the recent runs, or null without runs
+ * @param durationP99 99th percentile body duration over the recent runs, or null
+ * @param latenessP50 median lateness (start behind its grid point) over the recent runs, or null
+ * @param latenessP99 99th percentile lateness over the recent runs, or null
  */
 public record BranchStatus(
     String branch,
@@ -27,4 +32,38 @@ public record BranchStatus(
     Instant lastStartedAt,
     Instant lastSuccessAt,
     Duration lastDuration,
-    String lastError) {}
+    String lastError,
+    int recentRuns,
+    Duration durationP50,
+    Duration durationP99,
+    Duration latenessP50,
+    Duration latenessP99) {
+
+  /** A status without recent-run percentiles (as before they were recorded). */
+  public BranchStatus(
+      String branch,
+      String loop,
+      Duration interval,
+      OverrunState overrunState,
+      long overrunEpisodes,
+      Instant lastStartedAt,
+      Instant lastSuccessAt,
+      Duration lastDuration,
+      String lastError) {
+    this(
+        branch,
+        loop,
+        interval,
+        overrunState,
+        overrunEpisodes,
+        lastStartedAt,
+        lastSuccessAt,
+        lastDuration,
+        lastError,
+        0,
+        null,
+        null,
+        null,
+        null);
+  }
+}

@@ -50,7 +50,9 @@ final class RefreshAdminMetadataBranch implements MaintenanceBranch {
   static final String UPSERT_BRANCH =
       "INSERT INTO awa.maintenance_branches (branch, loop_name, leader_instance,"
           + " last_started_at, last_success_at, last_duration_ms, overrun_state,"
-          + " overrun_episodes, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+          + " overrun_episodes, last_error, interval_ms, recent_runs, duration_p50_ms,"
+          + " duration_p99_ms, lateness_p50_ms, lateness_p99_ms, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
           + " ON CONFLICT (branch) DO UPDATE SET loop_name = EXCLUDED.loop_name,"
           + " leader_instance = EXCLUDED.leader_instance,"
           + " last_started_at = EXCLUDED.last_started_at,"
@@ -58,7 +60,30 @@ final class RefreshAdminMetadataBranch implements MaintenanceBranch {
           + " last_duration_ms = EXCLUDED.last_duration_ms,"
           + " overrun_state = EXCLUDED.overrun_state,"
           + " overrun_episodes = EXCLUDED.overrun_episodes,"
-          + " last_error = EXCLUDED.last_error, updated_at = now()";
+          + " last_error = EXCLUDED.last_error, interval_ms = EXCLUDED.interval_ms,"
+          + " recent_runs = EXCLUDED.recent_runs, duration_p50_ms = EXCLUDED.duration_p50_ms,"
+          + " duration_p99_ms = EXCLUDED.duration_p99_ms,"
+          + " lateness_p50_ms = EXCLUDED.lateness_p50_ms,"
+          + " lateness_p99_ms = EXCLUDED.lateness_p99_ms, updated_at = now()";
+
+  /**
+   * Records this leadership term (keyed by instance and leader_since, which stays fixed while the
+   * term lasts) or extends its last_seen_at. Parameters: instance id.
+   */
+  static final String RECORD_TERM =
+      "INSERT INTO awa.leader_history AS h (instance_id, hostname, leader_since, last_seen_at)"
+          + " SELECT instance_id, hostname, leader_since, now() FROM awa.runtime_instances"
+          + " WHERE instance_id = ? AND is_leader AND leader_since IS NOT NULL"
+          + " ON CONFLICT (instance_id, leader_since) DO UPDATE SET last_seen_at = now()";
+
+  static final int LEADER_HISTORY_ROWS = 100;
+
+  /** Keeps the newest {@value #LEADER_HISTORY_ROWS} terms. */
+  static final String PRUNE_TERMS =
+      "DELETE FROM awa.leader_history WHERE leader_since < (SELECT leader_since"
+          + " FROM awa.leader_history ORDER BY leader_since DESC OFFSET "
+          + (LEADER_HISTORY_ROWS - 1)
+          + " LIMIT 1)";
 
   private final Duration interval;
   private final Duration statementTimeout;
@@ -119,12 +144,33 @@ final class RefreshAdminMetadataBranch implements MaintenanceBranch {
               ps.setString(7, s.overrunState().dbValue());
               ps.setLong(8, s.overrunEpisodes());
               ps.setString(9, s.lastError());
+              ps.setDouble(10, s.interval().toNanos() / 1e6);
+              ps.setInt(11, s.recentRuns());
+              setMillis(ps, 12, s.durationP50());
+              setMillis(ps, 13, s.durationP99());
+              setMillis(ps, 14, s.latenessP50());
+              setMillis(ps, 15, s.latenessP99());
               ps.addBatch();
             }
             ps.executeBatch();
           }
+          try (PreparedStatement ps = c.prepareStatement(RECORD_TERM)) {
+            ps.setString(1, ctx.instanceId());
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps = c.prepareStatement(PRUNE_TERMS)) {
+            ps.executeUpdate();
+          }
           return null;
         });
+  }
+
+  private static void setMillis(PreparedStatement ps, int i, Duration d) throws SQLException {
+    if (d == null) {
+      ps.setNull(i, java.sql.Types.DOUBLE);
+    } else {
+      ps.setDouble(i, d.toNanos() / 1e6);
+    }
   }
 
   /** Flags this instance as leader and clears the flag everywhere else. */

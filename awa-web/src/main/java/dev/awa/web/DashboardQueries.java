@@ -1,0 +1,451 @@
+package dev.awa.web;
+
+import dev.awa.core.JobRow;
+import dev.awa.core.JobState;
+import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.JobColumns;
+import dev.awa.web.Views.BranchView;
+import dev.awa.web.Views.Health;
+import dev.awa.web.Views.InstanceView;
+import dev.awa.web.Views.JobPage;
+import dev.awa.web.Views.Maintenance;
+import dev.awa.web.Views.Overview;
+import dev.awa.web.Views.QueueView;
+import dev.awa.web.Views.ThroughputPoint;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * Every read of the dashboard. Jobs live in two tables with the same columns (awa.jobs and
+ * awa.scheduled_jobs), so job reads cover both. States are SQL literals, never parameters, so
+ * PostgreSQL can match the partial indexes defined on them; user input is always bound.
+ */
+final class DashboardQueries {
+  /** Minutes of completed/failed history on the overview chart. */
+  static final int THROUGHPUT_MINUTES = 15;
+
+  /**
+   * A leader whose row was not refreshed for this long does not count as a leader: three times
+   * refresh_admin_metadata's default interval (60 s), which is what refreshes it.
+   */
+  static final double LEADER_STALE_SECONDS = 180;
+
+  static final String COUNTS =
+      """
+      SELECT queue, state, count(*) AS jobs
+        FROM (SELECT queue, state FROM awa.jobs
+              UNION ALL
+              SELECT queue, state FROM awa.scheduled_jobs) AS all_jobs
+       GROUP BY queue, state
+      """;
+
+  static final String LAG =
+      """
+      SELECT queue, extract(epoch FROM now() - min(run_at))::float8 AS lag_seconds
+        FROM awa.jobs
+       WHERE state = 'available' AND run_at <= now()
+       GROUP BY queue
+      """;
+
+  static final String PAUSED = "SELECT queue, paused FROM awa.queue_meta";
+
+  /** Finished rows of the last minutes, per queue and minute: walks jobs_finalized_idx. */
+  static final String THROUGHPUT =
+      """
+      SELECT queue, date_trunc('minute', finalized_at) AS minute,
+             count(*) FILTER (WHERE state = 'completed') AS completed,
+             count(*) FILTER (WHERE state = 'failed') AS failed
+        FROM awa.jobs
+       WHERE state IN ('completed', 'failed')
+         AND finalized_at >= date_trunc('minute', now()) - (? - 1) * interval '1 minute'
+       GROUP BY queue, minute
+      """;
+
+  static final String INSTANCES =
+      """
+      SELECT instance_id, hostname, pid, started_at, last_seen_at,
+             extract(epoch FROM now() - last_seen_at)::float8 AS seen_ago,
+             is_leader, leader_since
+        FROM awa.runtime_instances
+       ORDER BY is_leader DESC, started_at, instance_id
+      """;
+
+  static final String BRANCHES =
+      """
+      SELECT branch, loop_name, leader_instance, last_started_at,
+             extract(epoch FROM now() - last_started_at)::float8 AS last_run_ago,
+             last_success_at, last_duration_ms, overrun_state, overrun_episodes, last_error,
+             updated_at, interval_ms, recent_runs, duration_p50_ms, duration_p99_ms,
+             lateness_p50_ms, lateness_p99_ms
+        FROM awa.maintenance_branches
+       ORDER BY loop_name = 'urgent' DESC, loop_name, branch
+      """;
+
+  static final String NOW = "SELECT now()";
+
+  static final String LEADER_TERMS =
+      """
+      SELECT instance_id, hostname, leader_since, last_seen_at
+        FROM awa.leader_history
+       ORDER BY leader_since DESC
+       LIMIT 20
+      """;
+
+  private final DataSource dataSource;
+
+  DashboardQueries(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  Overview overview() {
+    return Jdbc.withConnection(
+        dataSource,
+        "dashboard overview",
+        c -> {
+          Instant now = now(c);
+          List<ThroughputPoint> throughput = new ArrayList<>();
+          Map<String, long[]> recentByQueue = new TreeMap<>();
+          throughput(c, now, throughput, recentByQueue);
+          List<InstanceView> instances = instances(c);
+          List<BranchView> branches = branches(c);
+          return new Overview(
+              now,
+              queues(c, recentByQueue),
+              throughput,
+              instances,
+              health(instances, branches, now));
+        });
+  }
+
+  Maintenance maintenance() {
+    return Jdbc.withConnection(
+        dataSource,
+        "dashboard maintenance",
+        c -> {
+          Instant now = now(c);
+          List<InstanceView> instances = instances(c);
+          List<BranchView> branches = branches(c);
+          String layout = null;
+          if (!branches.isEmpty()) {
+            layout =
+                branches.stream().anyMatch(b -> "single".equals(b.loop())) ? "SINGLE" : "SPLIT";
+          }
+          Health health = health(instances, branches, now);
+          return new Maintenance(layout, branches, leaderTerms(c, health.leader()), health);
+        });
+  }
+
+  private static Instant now(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(NOW);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getObject(1, OffsetDateTime.class).toInstant();
+    }
+  }
+
+  private static List<QueueView> queues(Connection c, Map<String, long[]> recent)
+      throws SQLException {
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    Map<String, Double> lags = new TreeMap<>();
+    Map<String, Boolean> paused = new TreeMap<>();
+    try (PreparedStatement ps = c.prepareStatement(COUNTS);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        counts
+            .computeIfAbsent(rs.getString(1), q -> zeroCounts())
+            .put(rs.getString(2), rs.getLong(3));
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(LAG);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        lags.put(rs.getString(1), rs.getDouble(2));
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(PAUSED);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        paused.put(rs.getString(1), rs.getBoolean(2));
+        counts.computeIfAbsent(rs.getString(1), q -> zeroCounts());
+      }
+    }
+    List<QueueView> out = new ArrayList<>();
+    counts.forEach(
+        (queue, byState) -> {
+          long[] r = recent.getOrDefault(queue, new long[2]);
+          out.add(
+              new QueueView(
+                  queue, paused.getOrDefault(queue, false), byState, lags.get(queue), r[0], r[1]));
+        });
+    return out;
+  }
+
+  private static void throughput(
+      Connection c, Instant now, List<ThroughputPoint> out, Map<String, long[]> byQueue)
+      throws SQLException {
+    Instant firstMinute =
+        now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+            .minusSeconds(60L * (THROUGHPUT_MINUTES - 1));
+    long[][] perMinute = new long[THROUGHPUT_MINUTES][2];
+    try (PreparedStatement ps = c.prepareStatement(THROUGHPUT)) {
+      ps.setInt(1, THROUGHPUT_MINUTES);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Instant minute = rs.getObject(2, OffsetDateTime.class).toInstant();
+          int slot = (int) ((minute.getEpochSecond() - firstMinute.getEpochSecond()) / 60);
+          long completed = rs.getLong(3);
+          long failed = rs.getLong(4);
+          if (slot >= 0 && slot < THROUGHPUT_MINUTES) {
+            perMinute[slot][0] += completed;
+            perMinute[slot][1] += failed;
+          }
+          long[] q = byQueue.computeIfAbsent(rs.getString(1), k -> new long[2]);
+          q[0] += completed;
+          q[1] += failed;
+        }
+      }
+    }
+    for (int i = 0; i < THROUGHPUT_MINUTES; i++) {
+      out.add(
+          new ThroughputPoint(firstMinute.plusSeconds(60L * i), perMinute[i][0], perMinute[i][1]));
+    }
+  }
+
+  private static List<InstanceView> instances(Connection c) throws SQLException {
+    List<InstanceView> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(INSTANCES);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new InstanceView(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                instant(rs, 4),
+                instant(rs, 5),
+                rs.getDouble(6),
+                rs.getBoolean(7),
+                instant(rs, 8)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Views.LeaderTerm> leaderTerms(Connection c, String liveLeader)
+      throws SQLException {
+    List<Views.LeaderTerm> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(LEADER_TERMS);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String id = rs.getString(1);
+        out.add(
+            new Views.LeaderTerm(
+                id,
+                rs.getString(2),
+                instant(rs, 3),
+                instant(rs, 4),
+                out.isEmpty() && id.equals(liveLeader)));
+      }
+    }
+    return out;
+  }
+
+  private static List<BranchView> branches(Connection c) throws SQLException {
+    List<BranchView> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(BRANCHES);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new BranchView(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                instant(rs, 4),
+                nullableDouble(rs, 5),
+                instant(rs, 6),
+                nullableDouble(rs, 7),
+                rs.getString(8),
+                rs.getLong(9),
+                rs.getString(10),
+                instant(rs, 11),
+                nullableDouble(rs, 12),
+                rs.getInt(13),
+                nullableDouble(rs, 14),
+                nullableDouble(rs, 15),
+                nullableDouble(rs, 16),
+                nullableDouble(rs, 17)));
+      }
+    }
+    return out;
+  }
+
+  /** No live leader, a delayed branch, or a branch table the leader stopped refreshing. */
+  static Health health(List<InstanceView> instances, List<BranchView> branches, Instant now) {
+    List<String> problems = new ArrayList<>();
+    String leader =
+        instances.stream()
+            .filter(i -> i.leader() && i.lastSeenSecondsAgo() < LEADER_STALE_SECONDS)
+            .map(InstanceView::instanceId)
+            .findFirst()
+            .orElse(null);
+    if (leader == null) {
+      problems.add(
+          "No maintenance leader: no instance holding the lock was seen in the last "
+              + (long) LEADER_STALE_SECONDS
+              + " s. Scheduled jobs are not promoted and dead workers' jobs are not rescued.");
+    }
+    List<String> delayed =
+        branches.stream()
+            .filter(b -> "delayed".equals(b.overrunState()))
+            .map(BranchView::branch)
+            .toList();
+    if (!delayed.isEmpty()) {
+      problems.add(
+          "Maintenance delayed: " + String.join(", ", delayed) + " overrun their interval.");
+    }
+    Double age = null;
+    Optional<Instant> lastUpdate =
+        branches.stream().map(BranchView::updatedAt).filter(t -> t != null).max(Instant::compareTo);
+    if (lastUpdate.isPresent()) {
+      age = (now.toEpochMilli() - lastUpdate.get().toEpochMilli()) / 1000.0;
+      if (leader != null && age > LEADER_STALE_SECONDS) {
+        problems.add(
+            "Maintenance status not refreshed for "
+                + Math.round(age)
+                + " s: the leader may be stuck.");
+      }
+    }
+    return new Health(leader, delayed, age, problems);
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  /**
+   * One page of jobs: per table that can hold a match, a keyset-limited walk of the primary key,
+   * then merged in the same order. {@code limit + 1} rows are read to know whether a next page
+   * exists without counting.
+   */
+  JobPage jobs(JobQuery q) {
+    return Jdbc.withConnection(
+        dataSource,
+        "dashboard jobs",
+        c -> {
+          List<JobRow> rows = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(jobsSql(q))) {
+            int i = 1;
+            int tables = (q.readsJobsTable() ? 1 : 0) + (q.readsScheduledTable() ? 1 : 0);
+            for (int t = 0; t < tables; t++) {
+              i = bindFilter(ps, i, q);
+              ps.setInt(i++, q.limit() + 1);
+            }
+            ps.setInt(i, q.limit() + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                rows.add(JobColumns.map(rs));
+              }
+            }
+          }
+          Long next = null;
+          if (rows.size() > q.limit()) {
+            rows = rows.subList(0, q.limit());
+            next = rows.get(rows.size() - 1).id();
+          }
+          return new JobPage(List.copyOf(rows), next);
+        });
+  }
+
+  static String jobsSql(JobQuery q) {
+    List<String> branches = new ArrayList<>();
+    if (q.readsJobsTable()) {
+      branches.add(branch("awa.jobs", q));
+    }
+    if (q.readsScheduledTable()) {
+      branches.add(branch("awa.scheduled_jobs", q));
+    }
+    return "SELECT * FROM ("
+        + String.join(" UNION ALL ", branches)
+        + ") AS matching ORDER BY id "
+        + (q.newestFirst() ? "DESC" : "ASC")
+        + " LIMIT ?";
+  }
+
+  private static String branch(String table, JobQuery q) {
+    List<String> where = new ArrayList<>();
+    if (q.state() != null) {
+      where.add("state = '" + q.state().dbName() + "'");
+    }
+    if (q.queue() != null) {
+      where.add("queue = ?");
+    }
+    if (q.kind() != null) {
+      where.add("kind = ?");
+    }
+    if (q.tag() != null) {
+      where.add("tags @> ARRAY[?]::text[]");
+    }
+    if (q.id() != null) {
+      where.add("id = ?");
+    }
+    if (q.cursor() != null) {
+      where.add(q.newestFirst() ? "id < ?" : "id > ?");
+    }
+    return "(SELECT "
+        + JobColumns.ROW
+        + " FROM "
+        + table
+        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY id "
+        + (q.newestFirst() ? "DESC" : "ASC")
+        + " LIMIT ?)";
+  }
+
+  private static int bindFilter(PreparedStatement ps, int i, JobQuery q) throws SQLException {
+    if (q.queue() != null) {
+      ps.setString(i++, q.queue());
+    }
+    if (q.kind() != null) {
+      ps.setString(i++, q.kind());
+    }
+    if (q.tag() != null) {
+      ps.setString(i++, q.tag());
+    }
+    if (q.id() != null) {
+      ps.setLong(i++, q.id());
+    }
+    if (q.cursor() != null) {
+      ps.setLong(i++, q.cursor());
+    }
+    return i;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Map<String, Long> zeroCounts() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (JobState s : JobState.values()) {
+      m.put(s.dbName(), 0L);
+    }
+    return m;
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? null : v;
+  }
+}

@@ -1,0 +1,174 @@
+package dev.awa.web;
+
+import dev.awa.core.JobRow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the pages and the JSON API show: plain records read by {@link DashboardQueries}. The JSON
+ * answers are these records serialized as they are (field names in camelCase, instants in ISO-8601
+ * UTC).
+ */
+final class Views {
+  private Views() {}
+
+  /**
+   * One queue.
+   *
+   * @param queue name
+   * @param paused whether claims are paused
+   * @param counts jobs per state (every state, zero when none)
+   * @param lagSeconds age of the oldest due available job, null when none waits
+   * @param completedRecent completed in the throughput window
+   * @param failedRecent failed for good in the throughput window
+   */
+  record QueueView(
+      String queue,
+      boolean paused,
+      Map<String, Long> counts,
+      Double lagSeconds,
+      long completedRecent,
+      long failedRecent) {}
+
+  /**
+   * One runtime instance.
+   *
+   * @param instanceId id (also {@code attempted_by} of its jobs)
+   * @param hostname host
+   * @param pid process id
+   * @param startedAt registration time
+   * @param lastSeenAt last heartbeat
+   * @param lastSeenSecondsAgo seconds since then
+   * @param leader whether it holds the maintenance lock
+   * @param leaderSince since when, or null
+   */
+  record InstanceView(
+      String instanceId,
+      String hostname,
+      long pid,
+      Instant startedAt,
+      Instant lastSeenAt,
+      double lastSeenSecondsAgo,
+      boolean leader,
+      Instant leaderSince) {}
+
+  /**
+   * Completed and failed jobs finished in one minute.
+   *
+   * @param minute start of the minute
+   * @param completed jobs completed in it
+   * @param failed jobs failed for good in it
+   */
+  record ThroughputPoint(Instant minute, long completed, long failed) {}
+
+  /**
+   * One maintenance branch as the leader last recorded it.
+   *
+   * @param branch name
+   * @param loop loop it runs on ({@code urgent}, {@code hygiene}, {@code single}, ...)
+   * @param leaderInstance instance that ran it last
+   * @param lastStartedAt start of its last run
+   * @param lastRunSecondsAgo seconds since then
+   * @param lastSuccessAt end of its last success
+   * @param lastDurationMs duration of its last run
+   * @param overrunState {@code on_time} or {@code delayed}
+   * @param overrunEpisodes on-time to delayed flips so far
+   * @param lastError message of its last failure, or null
+   * @param updatedAt when the leader last wrote this row
+   * @param intervalMs the branch's interval
+   * @param recentRuns runs the percentiles cover (the leader's last 128 at most)
+   * @param durationP50Ms median duration over the recent runs
+   * @param durationP99Ms 99th percentile duration over the recent runs
+   * @param latenessP50Ms median lateness (start behind schedule) over the recent runs
+   * @param latenessP99Ms 99th percentile lateness over the recent runs
+   */
+  record BranchView(
+      String branch,
+      String loop,
+      String leaderInstance,
+      Instant lastStartedAt,
+      Double lastRunSecondsAgo,
+      Instant lastSuccessAt,
+      Double lastDurationMs,
+      String overrunState,
+      long overrunEpisodes,
+      String lastError,
+      Instant updatedAt,
+      Double intervalMs,
+      int recentRuns,
+      Double durationP50Ms,
+      Double durationP99Ms,
+      Double latenessP50Ms,
+      Double latenessP99Ms) {}
+
+  /**
+   * One leadership term from awa.leader_history.
+   *
+   * @param instanceId the leader
+   * @param hostname its host
+   * @param leaderSince start of the term
+   * @param lastSeenAt last refresh of the term
+   * @param current whether it is the live leader's term
+   */
+  record LeaderTerm(
+      String instanceId,
+      String hostname,
+      Instant leaderSince,
+      Instant lastSeenAt,
+      boolean current) {}
+
+  /**
+   * The health summary behind the red banner.
+   *
+   * @param leader the live leader instance, or null when none has been seen recently
+   * @param delayedBranches branches in overrun state {@code delayed}
+   * @param metadataAgeSeconds seconds since the leader last refreshed the branch table, or null
+   * @param problems human-readable problems; empty when healthy
+   */
+  record Health(
+      String leader,
+      List<String> delayedBranches,
+      Double metadataAgeSeconds,
+      List<String> problems) {
+    boolean healthy() {
+      return problems.isEmpty();
+    }
+  }
+
+  /**
+   * The overview page.
+   *
+   * @param now database time of the read
+   * @param queues every queue that has jobs or a pause flag
+   * @param throughput per minute over the window, oldest first
+   * @param instances runtime instances, leader first
+   * @param health leader and maintenance health
+   */
+  record Overview(
+      Instant now,
+      List<QueueView> queues,
+      List<ThroughputPoint> throughput,
+      List<InstanceView> instances,
+      Health health) {}
+
+  /**
+   * The maintenance page.
+   *
+   * @param layout {@code SINGLE} when the branches share one loop, {@code SPLIT} otherwise, null
+   *     when no leader has recorded anything
+   * @param branches every branch, urgent loop first
+   * @param leaders the newest leadership terms, newest first
+   * @param health leader and maintenance health
+   */
+  record Maintenance(
+      String layout, List<BranchView> branches, List<LeaderTerm> leaders, Health health) {}
+
+  /**
+   * One page of the jobs list.
+   *
+   * @param jobs at most {@code limit} jobs in the requested order
+   * @param nextCursor the cursor for the next page, null on the last page
+   */
+  record JobPage(List<JobRow> jobs, Long nextCursor) {}
+}
