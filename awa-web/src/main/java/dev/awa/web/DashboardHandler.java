@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.awa.core.AwaClient;
+import dev.awa.core.InvalidArgumentException;
 import dev.awa.core.InvalidJobException;
 import dev.awa.core.JobRow;
 import dev.awa.maintenance.CronAdmin;
@@ -77,6 +78,8 @@ final class DashboardHandler implements HttpHandler {
       fail(raw, api, 400, "bad_request", e.field(), e.getMessage());
     } catch (InvalidJobException e) {
       fail(raw, api, 400, "bad_request", e.field(), e.getMessage());
+    } catch (InvalidArgumentException e) {
+      fail(raw, api, 400, "bad_request", e.argument(), e.getMessage());
     } catch (HttpError e) {
       fail(raw, api, e.status(), e.code(), null, e.getMessage());
     } catch (RuntimeException e) {
