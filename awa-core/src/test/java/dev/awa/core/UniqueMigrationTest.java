@@ -70,6 +70,7 @@ class UniqueMigrationTest {
             () -> insertV1(db, "awa.jobs", "charge_card", "available", "order-1", HOLDING))
         .hasStackTraceContaining("awa: unique key order-1 is held by another job");
 
+    // Every migration after version 1 is applied (their versions are contiguous from 1).
     assertThat(Migrations.migrate(db.dataSource())).isEqualTo(Migrations.LATEST_VERSION - 1);
     Migrations.verify(db.dataSource());
     AwaClient awa = AwaClient.create(db.dataSource());

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** refresh_admin_metadata's schema-V4 writes: branch percentiles and the leader history. */
+/** refresh_admin_metadata's schema-V3 writes: branch percentiles and the leader history. */
 @AwaTest
 class RefreshHistoryTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);

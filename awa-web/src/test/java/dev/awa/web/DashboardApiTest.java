@@ -485,7 +485,7 @@ class DashboardApiTest {
       Set<String> branches = new HashSet<>();
       mt.get("branches").forEach(b -> branches.add(b.get("branch").asText()));
       assertThat(branches).contains("promote_scheduled", "rescue_stale_heartbeats");
-      // The leader records each branch's interval and percentiles over its recent runs (V4).
+      // The leader records each branch's interval and percentiles over its recent runs (V3).
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(30))
           .untilAsserted(

@@ -1,4 +1,4 @@
--- Awa schema version 4: what the dashboard's maintenance page shows beyond the last run.
+-- Awa schema version 3: what the dashboard's maintenance page shows beyond the last run.
 -- Written by the leader's refresh_admin_metadata branch; nothing on the job path reads or
 -- writes these, so they cost one small upsert per branch per refresh (default every 60 s).
 
