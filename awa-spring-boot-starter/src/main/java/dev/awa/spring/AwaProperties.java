@@ -35,6 +35,9 @@ public class AwaProperties {
   /** Periodic jobs, by schedule name (unique per database). */
   private Map<String, Periodic> periodic = new LinkedHashMap<>();
 
+  /** The awa-web dashboard served from this process (needs dev.awa:awa-web on the classpath). */
+  private final Dashboard dashboard = new Dashboard();
+
   public boolean isMigrateOnStart() {
     return migrateOnStart;
   }
@@ -65,6 +68,10 @@ public class AwaProperties {
 
   public void setPeriodic(Map<String, Periodic> periodic) {
     this.periodic = periodic;
+  }
+
+  public Dashboard getDashboard() {
+    return dashboard;
   }
 
   /** One queue: {@code awa.queues.<name>.*}. */
@@ -457,6 +464,89 @@ public class AwaProperties {
 
     public void setArgs(Map<String, Object> args) {
       this.args = args;
+    }
+  }
+
+  /** {@code awa.dashboard.*}: the awa-web dashboard, started after the runtime. */
+  public static class Dashboard {
+    /** Serve the awa-web dashboard from this process (needs dev.awa:awa-web). */
+    private boolean enabled = false;
+
+    /**
+     * TCP port, 0 to 65535 (0 picks a free one, logged at start-up). Not 8080, Boot's own
+     * server.port default.
+     */
+    private int port = 8081;
+
+    /** Address to bind; 0.0.0.0 for every interface (then set a token or basic auth). */
+    private String bind = "127.0.0.1";
+
+    /** Hide and refuse every action (retry, cancel, delete, pause). */
+    private boolean readOnly = false;
+
+    /** Require this bearer token (at least 16 characters); browsers open /login?token=... */
+    private String token;
+
+    /** Require HTTP basic auth with this user (with awa.dashboard.password; not with a token). */
+    private String username;
+
+    /** Password for awa.dashboard.username, at least 8 characters. */
+    private String password;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public String getBind() {
+      return bind;
+    }
+
+    public void setBind(String bind) {
+      this.bind = bind;
+    }
+
+    public boolean isReadOnly() {
+      return readOnly;
+    }
+
+    public void setReadOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+    }
+
+    public String getToken() {
+      return token;
+    }
+
+    public void setToken(String token) {
+      this.token = token;
+    }
+
+    public String getUsername() {
+      return username;
+    }
+
+    public void setUsername(String username) {
+      this.username = username;
+    }
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
     }
   }
 }

@@ -15,7 +15,8 @@ final class Contexts {
             AutoConfigurations.of(
                 AwaMetricsAutoConfiguration.class,
                 AwaAutoConfiguration.class,
-                AwaActuatorAutoConfiguration.class))
+                AwaActuatorAutoConfiguration.class,
+                AwaDashboardAutoConfiguration.class))
         // A pool per context: the context closes it, as Boot closes the application's pool.
         .withBean(DataSource.class, () -> db.newDataSource(10, "awa-spring-test"))
         .withPropertyValues(

@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Every awa.* property with a value outside its limit fails start-up with an {@link
@@ -109,7 +108,56 @@ class PropertyValidationTest {
             "200 characters",
             "awa.periodic.report.cron=0 3 * * *",
             "awa.periodic.report.kind=report",
-            "awa.periodic.report.queue=" + "q".repeat(201)));
+            "awa.periodic.report.queue=" + "q".repeat(201)),
+        bad(
+            "awa.dashboard.port",
+            "between 0 and 65535",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.port=-1"),
+        bad(
+            "awa.dashboard.port",
+            "between 0 and 65535",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.port=65536"),
+        bad(
+            "awa.dashboard.bind",
+            "must be an address",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.bind= "),
+        bad(
+            "awa.dashboard.token",
+            "at least 16 characters",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.token=short"),
+        bad(
+            "awa.dashboard.token",
+            "not both",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.token=0123456789abcdef-token",
+            "awa.dashboard.username=ops",
+            "awa.dashboard.password=s3cret-pass"),
+        bad(
+            "awa.dashboard.password",
+            "required",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.username=ops"),
+        bad(
+            "awa.dashboard.username",
+            "required",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.password=s3cret-pass"),
+        bad(
+            "awa.dashboard.username",
+            "without ':'",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.username=o:ps",
+            "awa.dashboard.password=s3cret-pass"),
+        bad(
+            "awa.dashboard.password",
+            "at least 8 characters",
+            "awa.dashboard.enabled=true",
+            "awa.dashboard.username=ops",
+            "awa.dashboard.password=short"));
   }
 
   private static Arguments bad(String property, String limit, String... values) {
@@ -124,13 +172,7 @@ class PropertyValidationTest {
         .run(
             ctx -> {
               assertThat(ctx).hasFailed();
-              Throwable failure = ctx.getStartupFailure();
-              FailureAnalysis analysis = new AwaPropertyFailureAnalyzer().analyze(failure);
-              assertThat(analysis).as("analysis of %s", failure).isNotNull();
-              assertThat(analysis.getDescription()).contains("'" + property + "'").contains(limit);
-              assertThat(analysis.getAction()).contains(property);
-              AwaPropertyException cause = (AwaPropertyException) analysis.getCause();
-              assertThat(cause.property()).isEqualTo(property);
+              StartupFailures.assertNames(ctx.getStartupFailure(), property, limit);
             });
     // Nothing started: the database holds no runtime row and no leader.
     assertThat(db.queryLong("SELECT count(*) FROM awa.runtime_instances")).isZero();

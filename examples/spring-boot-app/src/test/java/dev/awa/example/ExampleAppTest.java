@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.awa.maintenance.MaintenanceService;
+import dev.awa.spring.AwaDashboardLifecycle;
 import dev.awa.testing.AwaTest;
 import dev.awa.testing.TestDatabase;
+import dev.awa.web.AwaDashboard;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The example application on the test database (@AwaTest, registered before Spring's extension so
  * the database outlives the context): transactional enqueue both ways, the bean workers, 2,000
- * orders through the controller, health.
+ * orders through the controller, health, the dashboard.
  */
 @AwaTest
 // Observability on: Boot turns metrics export (Prometheus) off in tests by default.
@@ -68,6 +72,19 @@ class ExampleAppTest {
                         "SELECT count(*) FROM awa.jobs WHERE state IN ('available', 'running')"
                             + " AND kind <> 'order_report'")
                     == 0L);
+  }
+
+  @Test
+  void theDashboardShowsTheQueuesOfTheApplication() throws Exception {
+    AwaDashboard dashboard = ctx.getBean(AwaDashboardLifecycle.class).dashboard().orElseThrow();
+    assertThat(new Http(ctx).postOrder("lamp", 1).statusCode()).isEqualTo(201);
+    HttpResponse<String> overview =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(dashboard.url().resolve("/api/overview")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(overview.statusCode()).isEqualTo(200);
+    assertThat(overview.body()).contains("\"queue\":\"mail\"");
   }
 
   @Test

@@ -8,7 +8,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The example application on a test database: Boot's own DataSource from spring.datasource.url,
- * fast elections, a random port.
+ * fast elections, random ports for the server and the dashboard.
  */
 final class TestApps {
   private TestApps() {}
@@ -24,6 +24,8 @@ final class TestApps {
     p.add("awa.maintenance.health-check-interval=100ms");
     p.add("awa.maintenance.health-check-timeout=500ms");
     p.add("awa.runtime.poll-interval=100ms");
+    // A free port: several instances (and builds) share the host.
+    p.add("awa.dashboard.port=0");
     return p;
   }
 
