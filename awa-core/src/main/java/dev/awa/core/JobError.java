@@ -21,8 +21,8 @@ import java.util.Objects;
  * @param errorClass the exception class, or a marker such as {@code rescue.heartbeat}
  * @param message the message (truncated to 4,000 characters)
  * @param stackTrace the exception's stack trace as {@link Throwable#printStackTrace()} writes it,
- *     truncated to 8,000 characters; null when there is none (a rescue marker, an error recorded
- *     by a user's own loop without a throwable, or a row written before stack traces were kept)
+ *     truncated to 8,000 characters; null when there is none (a rescue marker, an error recorded by
+ *     a user's own loop without a throwable, or a row written before stack traces were kept)
  */
 public record JobError(
     @JsonProperty("attempt") int attempt,

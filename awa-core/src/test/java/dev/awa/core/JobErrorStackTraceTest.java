@@ -34,7 +34,7 @@ class JobErrorStackTraceTest {
       assertThat(first.stackTrace())
           .startsWith("java.lang.IllegalStateException: ledger is closed")
           .contains("JobErrorStackTraceTest.failDeepInside")
-          .contains("Caused by: java.io.UncheckedIOException: disk gone");
+          .contains("Caused by: java.io.IOException: disk gone");
     }
   }
 

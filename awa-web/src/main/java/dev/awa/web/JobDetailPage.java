@@ -66,7 +66,8 @@ final class JobDetailPage {
           .raw(" · <span class=\"mono\">")
           .text(e.errorClass())
           .raw("</span></div><pre class=\"stack\">")
-          // The trace starts with "class: message", so it replaces the message rather than repeating it.
+          // The trace starts with "class: message", so it replaces the message rather than
+          // repeating it.
           .text(e.stackTrace() == null ? e.message() : e.stackTrace())
           .raw("</pre></li>");
     }
