@@ -48,6 +48,7 @@ final class NotificationListener implements Runnable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean listening;
+  private volatile boolean confirmed;
   private boolean down;
   private boolean poolerWarned;
 
@@ -73,6 +74,11 @@ final class NotificationListener implements Runnable {
     running = false;
     stopped.countDown();
     thread.join(5_000);
+  }
+
+  /** Whether the session's own probe came back: notifications do arrive (not through a pooler). */
+  boolean isConfirmed() {
+    return confirmed;
   }
 
   /** Whether a LISTEN session is up right now. */
@@ -117,6 +123,7 @@ final class NotificationListener implements Runnable {
         }
       } finally {
         listening = false;
+        confirmed = false;
         close(c);
       }
       try {
@@ -148,6 +155,7 @@ final class NotificationListener implements Runnable {
           dispatch(n);
         }
         if (sawProbe) {
+          confirmed = true;
           return;
         }
       }
