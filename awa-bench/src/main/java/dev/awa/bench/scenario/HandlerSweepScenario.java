@@ -75,6 +75,36 @@ public final class HandlerSweepScenario implements Scenario {
     return this;
   }
 
+  /**
+   * {@code threads} threads sleeping {@code ms} until {@code total} sleeps are done: the ideal as
+   * this machine's scheduler delivers it right now (a loaded machine oversleeps short sleeps).
+   */
+  private static double sleepLoop(int threads, int ms, int total) throws InterruptedException {
+    java.util.concurrent.atomic.AtomicInteger left =
+        new java.util.concurrent.atomic.AtomicInteger(total);
+    List<Thread> all = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < threads; i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (left.decrementAndGet() >= 0) {
+                    Thread.sleep(ms);
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      t.start();
+      all.add(t);
+    }
+    for (Thread t : all) {
+      t.join();
+    }
+    return Throughput.jobsPerSecond(total, System.nanoTime() - t0);
+  }
+
   @Override
   public ScenarioResult run(BenchContext context) throws Exception {
     ScenarioResult result = new ScenarioResult();
@@ -99,6 +129,18 @@ public final class HandlerSweepScenario implements Scenario {
                   RuntimeDrain.Setup.of(w, poolSize).handlerSleepMs(ms));
           double ideal = w * 1000.0 / ms;
           double bound = Math.min(ideal, ceiling);
+          double sleeping = sleepLoop(w, ms, jobs);
+          result.metric(
+              key + "_sleep_loop_jobs_per_s",
+              "jobs/s",
+              sleeping,
+              w + " plain threads doing nothing but the same sleep, " + jobs + " sleeps in all");
+          result.metric(
+              key + "_pct_of_sleep_loop",
+              "%",
+              100 * d.jobsPerSecond() / Math.min(sleeping, ceiling),
+              "as a % of the lower of that sleep loop (what this machine's scheduler allows) and"
+                  + " the ceiling");
           result.metric(
               key + "_jobs_per_s", "jobs/s", d.jobsPerSecond(), w + " slots, " + ms + " ms");
           result.metric(
