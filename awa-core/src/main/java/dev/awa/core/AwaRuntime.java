@@ -416,7 +416,7 @@ public final class AwaRuntime implements AutoCloseable {
   private void wakeQueue(String queue) {
     QueueProducer p = producers.get(queue);
     if (p != null) {
-      p.notified();
+      p.wake();
     }
   }
 

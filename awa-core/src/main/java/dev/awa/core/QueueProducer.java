@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,11 +99,6 @@ final class QueueProducer {
 
   private volatile boolean claimFailing;
 
-  /** The primary loop sleeps in {@link #awaitWake()}: a notification may claim inline. */
-  private volatile boolean idleWaiting;
-
-  private final ReentrantLock inlineClaim = new ReentrantLock();
-
   /** The last claim came back full: more work is waiting, so the helper claimers join in. */
   private volatile boolean backlog;
 
@@ -177,29 +171,6 @@ final class QueueProducer {
 
   QueueConfig config() {
     return queue;
-  }
-
-  /**
-   * A notification for this queue arrived (on the listener's thread). When the primary claim loop
-   * is idle, the claim runs right here instead of waking that thread first: one thread wake-up less
-   * between NOTIFY and the handler's start. Otherwise (a claim is in flight or capacity is full)
-   * the loop is only woken.
-   */
-  void notified() {
-    if (idleWaiting && claiming && inlineClaim.tryLock()) {
-      try {
-        int n = reserve(queue.concurrency() + ahead(), 1);
-        if (n > 0) {
-          if (claim(n) == n) {
-            wake(); // there may be more: let the loop continue with the backlog
-          }
-          return;
-        }
-      } finally {
-        inlineClaim.unlock();
-      }
-    }
-    wake();
   }
 
   /** Claims promptly: a notification arrived, or the listener came back and polls once. */
@@ -467,17 +438,12 @@ final class QueueProducer {
   private void awaitWake() {
     Duration interval = listening.getAsBoolean() ? backstopInterval : pollInterval;
     long until = System.nanoTime() + interval.toNanos();
-    idleWaiting = true;
-    try {
-      while (claiming && !wakeRequested) {
-        long left = until - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        LockSupport.parkNanos(this, left);
+    while (claiming && !wakeRequested) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        break;
       }
-    } finally {
-      idleWaiting = false;
+      LockSupport.parkNanos(this, left);
     }
     wakeRequested = false;
   }
