@@ -466,10 +466,7 @@ public final class AwaRuntime implements AutoCloseable {
 
   /** The claim-ahead bound of one queue: the setting, or by default its concurrency up to 100. */
   private int claimAheadOf(QueueConfig q) {
-    return claimAhead >= 0
-        ? claimAhead
-        : Math.min(
-            q.concurrency() * Integer.getInteger("awa.aheadFactor", 1), DEFAULT_CLAIM_AHEAD_CAP);
+    return claimAhead >= 0 ? claimAhead : Math.min(q.concurrency(), DEFAULT_CLAIM_AHEAD_CAP);
   }
 
   /** The default claim-ahead bound is the queue's concurrency, at most this. */

@@ -193,8 +193,9 @@ public final class ScaleScenario implements Scenario {
 
   /** n_dead_tup, n_tup_upd, n_tup_hot_upd of one table, after the statistics were flushed. */
   private static long[] tableStats(DataSource admin, String schema, String table) throws Exception {
-    // Backends flush their table counters at most once a second.
-    TimeUnit.MILLISECONDS.sleep(1_500);
+    // Backends flush their table counters at most once a second while busy, and an idle pooled
+    // backend only after PostgreSQL's idle stats interval (10 s): wait that out.
+    TimeUnit.MILLISECONDS.sleep(11_000);
     try (Connection c = admin.getConnection();
         Statement st = c.createStatement();
         ResultSet rs =
