@@ -3,8 +3,12 @@ package dev.awa.bench;
 import dev.awa.bench.scenario.CeilingScenario;
 import dev.awa.bench.scenario.DrainScenario;
 import dev.awa.bench.scenario.EnqueueScenario;
+import dev.awa.bench.scenario.FairnessScenario;
+import dev.awa.bench.scenario.HandlerSweepScenario;
+import dev.awa.bench.scenario.IdleScenario;
 import dev.awa.bench.scenario.LatencyScenario;
 import dev.awa.bench.scenario.LongHorizonScenario;
+import dev.awa.bench.scenario.ScaleScenario;
 import java.util.List;
 
 /** The registry of scenarios offered on the command line; one line per scenario. */
@@ -18,6 +22,10 @@ public final class Scenarios {
         new CeilingScenario(),
         new DrainScenario(),
         new LatencyScenario(),
-        new LongHorizonScenario());
+        new LongHorizonScenario(),
+        new HandlerSweepScenario(),
+        new FairnessScenario(),
+        new ScaleScenario(),
+        new IdleScenario());
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ public final class AwaRuntime implements AutoCloseable {
   private final Map<String, Worker> workers;
   private final Duration pollInterval;
   private final int claimBatchSize;
+  private final int claimAhead;
+  private final Duration backstopPollInterval;
   private final Duration heartbeatInterval;
   private final Duration heartbeatStaleness;
   private final Duration drainTimeout;
@@ -75,6 +78,20 @@ public final class AwaRuntime implements AutoCloseable {
   private Heartbeater heartbeater;
   private NotificationListener notifications;
   private InstanceRegistration instance;
+  private JobExecutor executor;
+
+  /**
+   * Most claim statements of one runtime in flight at once, whatever the number of queues: each
+   * holds a pooled connection, so this bounds the connections a many-queue runtime needs.
+   */
+  static final int MAX_CONCURRENT_CLAIMS = 4;
+
+  /**
+   * Claim loops per queue: 1. Helpers (which claim only while a backlog lasts) are supported for
+   * measurements through the system property {@code awa.claimLoops}; two were not better on the
+   * 2-core machine they were measured on (adr/0007), so one stays the default.
+   */
+  static final int CLAIM_LOOPS = Math.max(1, Math.min(4, Integer.getInteger("awa.claimLoops", 1)));
 
   private AwaRuntime(Builder b) {
     this.dataSource = b.dataSource;
@@ -87,6 +104,8 @@ public final class AwaRuntime implements AutoCloseable {
     this.workers = Map.copyOf(b.workers);
     this.pollInterval = b.pollInterval;
     this.claimBatchSize = b.claimBatchSize;
+    this.claimAhead = b.claimAhead;
+    this.backstopPollInterval = b.backstopPollInterval;
     this.heartbeatInterval = b.heartbeatInterval;
     this.heartbeatStaleness = b.heartbeatStaleness;
     this.drainTimeout = b.drainTimeout;
@@ -155,6 +174,11 @@ public final class AwaRuntime implements AutoCloseable {
     return sb.toString();
   }
 
+  /** Whether notifications are known to arrive: the session is up and its self-test came back. */
+  private boolean notificationsConfirmed() {
+    return notifications != null && notifications.isConfirmed();
+  }
+
   /**
    * How this runtime learns about new jobs right now: {@link ListenerMode#LISTEN} once its LISTEN
    * session passed the self-test NOTIFY, {@link ListenerMode#POLLING} when it did not (a
@@ -207,15 +231,30 @@ public final class AwaRuntime implements AutoCloseable {
     timer = new ScheduledThreadPoolExecutor(1, named("awa-deadline-" + instanceId, true));
     timer.setRemoveOnCancelPolicy(true);
     completer = new Completer(client, inFlight, flushInterval, instanceId);
-    JobExecutor executor =
+    executor =
         new JobExecutor(
             client, workers, retryPolicy, unknownKinds, inFlight, completer, timer, instanceId);
+    Semaphore claimConnections =
+        queues.size() * CLAIM_LOOPS > MAX_CONCURRENT_CLAIMS
+            ? new Semaphore(MAX_CONCURRENT_CLAIMS)
+            : null;
     for (QueueConfig q : queues) {
       Executor threads = userExecutor != null ? userExecutor : ownPool(q);
       producers.put(
           q.name(),
           new QueueProducer(
-              q, client, executor, threads, claimBatchSize, pollInterval, instanceId));
+              q,
+              client,
+              executor,
+              threads,
+              claimBatchSize,
+              claimAheadOf(q),
+              pollInterval,
+              backstopPollInterval,
+              this::notificationsConfirmed,
+              claimConnections,
+              CLAIM_LOOPS,
+              instanceId));
     }
     heartbeater =
         new Heartbeater(
@@ -261,6 +300,12 @@ public final class AwaRuntime implements AutoCloseable {
       for (QueueProducer p : producers.values()) {
         p.stopClaiming();
       }
+      // Claimed but never started: back to the queue first and at once, for other runtimes.
+      List<JobRun> buffered = new ArrayList<>();
+      for (QueueProducer p : producers.values()) {
+        buffered.addAll(p.takeBuffered());
+      }
+      executor.handBack(buffered);
       drain();
       List<JobRun> unfinished = new ArrayList<>();
       for (JobRun r : inFlight.snapshot()) {
@@ -269,11 +314,11 @@ public final class AwaRuntime implements AutoCloseable {
           unfinished.add(r);
         }
       }
-      handBack(unfinished);
+      executor.handBack(unfinished);
       unfinished.forEach(JobRun::interruptHandler);
       completer.stop(Duration.ofSeconds(10));
       // Acks that could not be written even one by one: hand those back too.
-      handBack(inFlight.snapshot());
+      executor.handBack(inFlight.snapshot());
       heartbeater.stop();
       if (notifications != null) {
         notifications.stop();
@@ -300,7 +345,12 @@ public final class AwaRuntime implements AutoCloseable {
    * outcomes or use the database themselves need more.
    */
   int pooledConnectionsNeeded() {
-    return (listen && listenerUrl == null ? 1 : 0) + queues.size() + 2;
+    return (listen && listenerUrl == null ? 1 : 0) + concurrentClaims() + 2;
+  }
+
+  /** Claim statements in flight at once at most: each holds a pooled connection meanwhile. */
+  private int concurrentClaims() {
+    return Math.min(queues.size() * CLAIM_LOOPS, MAX_CONCURRENT_CLAIMS);
   }
 
   private void logConnectionNeeds() {
@@ -312,7 +362,7 @@ public final class AwaRuntime implements AutoCloseable {
         instanceId,
         needed,
         pooledListener ? "1 LISTEN session (held), " : "",
-        queues.size());
+        concurrentClaims());
     String warning = poolSizeWarning(maxPoolSize(dataSource), needed, pooledListener);
     if (warning != null) {
       log.warn("Awa runtime {}: {}", instanceId, warning);
@@ -379,25 +429,6 @@ public final class AwaRuntime implements AutoCloseable {
     log.info("drain timeout {} passed with jobs still running; handing them back", drainTimeout);
   }
 
-  private void handBack(List<JobRun> runs) {
-    for (int from = 0; from < runs.size(); from += Heartbeater.BATCH) {
-      List<JobRun> batch = runs.subList(from, Math.min(runs.size(), from + Heartbeater.BATCH));
-      List<JobLease> leases = new ArrayList<>(batch.size());
-      batch.forEach(r -> leases.add(r.lease()));
-      try {
-        int n = client.handBack(leases).size();
-        log.info("handed back {} unfinished jobs", n);
-      } catch (RuntimeException e) {
-        log.warn(
-            "hand-back of {} jobs failed; the heartbeat rescue will free them", batch.size(), e);
-      }
-      for (JobRun r : batch) {
-        inFlight.remove(r);
-        r.releaseSlot();
-      }
-    }
-  }
-
   private void wakeQueue(String queue) {
     QueueProducer p = producers.get(queue);
     if (p != null) {
@@ -432,6 +463,10 @@ public final class AwaRuntime implements AutoCloseable {
     if (run.cancel("cancelled (operator or rescue)")) {
       log.debug("job {} cancelled through notification", jobId);
     }
+    QueueProducer p = producers.get(run.job().queue());
+    if (p != null && p.removeBuffered(run)) {
+      executor.drop(run); // it never started: free its capacity now, not when a runner meets it
+    }
   }
 
   private Connection openListenerConnection() throws java.sql.SQLException {
@@ -444,6 +479,14 @@ public final class AwaRuntime implements AutoCloseable {
     }
     return dataSource.getConnection();
   }
+
+  /** The claim-ahead bound of one queue: the setting, or by default its concurrency up to 100. */
+  private int claimAheadOf(QueueConfig q) {
+    return claimAhead >= 0 ? claimAhead : Math.min(q.concurrency(), DEFAULT_CLAIM_AHEAD_CAP);
+  }
+
+  /** The default claim-ahead bound is the queue's concurrency, at most this. */
+  static final int DEFAULT_CLAIM_AHEAD_CAP = 100;
 
   private ExecutorService ownPool(QueueConfig q) {
     ThreadPoolExecutor pool =
@@ -497,6 +540,8 @@ public final class AwaRuntime implements AutoCloseable {
     private AwaListener listener = AwaListener.NOOP;
     private Duration pollInterval = Duration.ofMillis(500);
     private int claimBatchSize = 100;
+    private int claimAhead = -1;
+    private Duration backstopPollInterval = Duration.ofSeconds(10);
     private Duration heartbeatInterval = Duration.ofSeconds(30);
     private Duration heartbeatStaleness = Duration.ofSeconds(90);
     private Duration defaultDeadline = QueueConfig.DEFAULT_DEADLINE;
@@ -545,7 +590,9 @@ public final class AwaRuntime implements AutoCloseable {
     }
 
     /**
-     * How often an idle queue polls when no notification arrives (default 500 ms; 10 ms to 1 h).
+     * How often an idle queue polls without LISTEN, or while the LISTEN session is down or its
+     * probe has not come back (default 500 ms; 10 ms to 1 h). With notifications arriving, {@link
+     * #backstopPollInterval} applies instead.
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval =
@@ -562,6 +609,32 @@ public final class AwaRuntime implements AutoCloseable {
             "claimBatchSize", "must be between 1 and 10000, was " + size);
       }
       this.claimBatchSize = size;
+      return this;
+    }
+
+    /**
+     * Most jobs per queue claimed ahead of free handler slots into the queue's buffer (default: the
+     * queue's concurrency, at most 100; 0 to 10,000; 0 claims only for free slots). The buffer is
+     * filled only as far as the handlers empty it in about 20 ms at their recent rate, so slow
+     * handlers get none; a buffered job's deadline starts when its handler starts, and one that
+     * waited over a second is handed back. See adr/0007.
+     */
+    public Builder claimAhead(int jobs) {
+      if (jobs < 0 || jobs > 10_000) {
+        throw new InvalidConfigException("claimAhead", "must be between 0 and 10000, was " + jobs);
+      }
+      this.claimAhead = jobs;
+      return this;
+    }
+
+    /**
+     * How often an idle queue polls while the LISTEN session is up (default 10 s; 10 ms to 1 h):
+     * notifications wake it at once, this only catches one that was lost. Without LISTEN, or while
+     * it is down, {@link #pollInterval} applies.
+     */
+    public Builder backstopPollInterval(Duration interval) {
+      this.backstopPollInterval =
+          range("backstopPollInterval", interval, Duration.ofMillis(10), Duration.ofHours(1));
       return this;
     }
 

@@ -2,11 +2,10 @@ package dev.awa.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -55,33 +54,55 @@ final class JobExecutor {
   }
 
   /**
-   * Starts one claimed attempt on {@code threads}; {@code releaseSlot} runs exactly once, when the
-   * attempt no longer occupies a handler slot.
+   * Registers one claimed attempt in flight (heartbeats and cancels reach it from now on, while it
+   * waits in the claim-ahead buffer too); {@code releaseSlot} runs exactly once, when the attempt
+   * no longer occupies the queue's capacity.
    */
-  void submit(
-      JobRow job,
-      Duration deadline,
-      long claimedNanos,
-      Executor threads,
-      Runnable releaseSlot,
-      Semaphore ackBudget) {
+  JobRun prepare(
+      JobRow job, Duration deadline, long claimedNanos, Runnable releaseSlot, Semaphore ackBudget) {
     JobRun run = new JobRun(job, client, deadline, claimedNanos, ackBudget);
     run.holdSlot(releaseSlot);
     inFlight.add(run);
+    return run;
+  }
+
+  /**
+   * Runs a prepared attempt on the calling thread: starts its deadline (from now, not from the
+   * claim), arms the timer, calls the handler and writes or hands over its outcome.
+   */
+  void run(JobRun run) {
+    run.startDeadline();
     long delay = run.deadlineNanos() - System.nanoTime();
     run.armDeadline(timer.schedule(run::expireDeadline, Math.max(0, delay), TimeUnit.NANOSECONDS));
-    try {
-      threads.execute(() -> runAndRelease(run));
-    } catch (RejectedExecutionException e) {
-      log.warn("executor refused job {}; handing it back", job.id());
-      run.handlerFinished();
+    runAndRelease(run);
+  }
+
+  /** Forgets an attempt that never started and whose lease is gone, and frees what it holds. */
+  void drop(JobRun run) {
+    inFlight.remove(run);
+    run.releaseSlot();
+  }
+
+  /**
+   * Hands attempts that never started back (available again at once, attempt not counted), {@value
+   * Heartbeater#BATCH} per statement, and frees what they hold. A failed hand-back leaves the rows
+   * to the heartbeat rescue.
+   */
+  void handBack(List<JobRun> runs) {
+    for (int from = 0; from < runs.size(); from += Heartbeater.BATCH) {
+      List<JobRun> batch = runs.subList(from, Math.min(runs.size(), from + Heartbeater.BATCH));
+      List<JobLease> leases = new ArrayList<>(batch.size());
+      batch.forEach(r -> leases.add(r.lease()));
       try {
-        client.handBack(List.of(run.lease()));
-      } catch (RuntimeException ex) {
-        log.warn("hand-back of job {} failed; the heartbeat rescue will retry it", job.id(), ex);
-      } finally {
-        inFlight.remove(run);
-        run.releaseSlot();
+        int n = client.handBack(leases).size();
+        log.info("handed back {} unfinished jobs", n);
+      } catch (RuntimeException e) {
+        log.warn(
+            "hand-back of {} jobs failed; the heartbeat rescue will free them", batch.size(), e);
+      }
+      for (JobRun r : batch) {
+        inFlight.remove(r);
+        r.releaseSlot();
       }
     }
   }

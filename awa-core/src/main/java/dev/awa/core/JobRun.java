@@ -18,9 +18,11 @@ final class JobRun implements JobContext {
   private final JobRow job;
   private final AwaClient client;
   private final ObjectMapper mapper;
-  private final Instant deadline;
-  private final long deadlineNanos;
+  private final Duration deadlineLength;
+  private final long claimedNanos;
   private final Semaphore ackBudget;
+  private volatile Instant deadline;
+  private volatile long deadlineNanos;
 
   private volatile String cancelReason;
   private volatile Thread handlerThread;
@@ -36,8 +38,27 @@ final class JobRun implements JobContext {
     this.ackBudget = ackBudget;
     this.client = client;
     this.mapper = client.objectMapper();
+    this.deadlineLength = deadline;
+    this.claimedNanos = claimedNanos;
+    // Until the handler starts, the deadline counts from the claim; started() restarts it.
     this.deadlineNanos = claimedNanos + deadline.toNanos();
     this.deadline = Instant.now().plus(deadline);
+  }
+
+  /**
+   * Starts the attempt's deadline now: a job that waited in the claim-ahead buffer gets its full
+   * deadline from the moment its handler starts (the claim stamped {@code deadline_at} with the
+   * buffer's wait limit on top, so the database's deadline never passes before this one).
+   */
+  void startDeadline() {
+    long now = System.nanoTime();
+    this.deadlineNanos = now + deadlineLength.toNanos();
+    this.deadline = Instant.now().plus(deadlineLength);
+  }
+
+  /** When this attempt was claimed ({@link System#nanoTime()}). */
+  long claimedNanos() {
+    return claimedNanos;
   }
 
   @Override

@@ -98,6 +98,14 @@ final class NotificationListener implements Runnable {
     setMode(ListenerMode.OFF);
   }
 
+  /**
+   * Whether the self-test NOTIFY came back on the current session: notifications do arrive (not
+   * through a transaction pooler), so idle queues may poll at the slow backstop interval.
+   */
+  boolean isConfirmed() {
+    return listening && mode == ListenerMode.LISTEN;
+  }
+
   /** Whether a LISTEN session is up and passed its self-test right now. */
   boolean isListening() {
     return listening;

@@ -1,35 +1,67 @@
 package dev.awa.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The claim loop of one queue, on its own thread. It holds one permit per handler slot and claims
- * only as many jobs as it holds free permits (at most the claim batch size), so a runtime never
- * holds more attempts than it can run. After a short claim (the queue is drained for now) it sleeps
- * until a notification for its queue arrives or the poll interval passes; after a full claim it
- * claims again as soon as slots free up, gathering them for up to 2 ms (up to half a batch) so a
- * busy queue makes few, larger claims instead of one claim per finished job.
+ * The claim loop and the claim-ahead buffer of one queue (adr/0007).
  *
- * <p>A handler that returns a completion frees its slot at once while fewer than the concurrency
- * completions of this queue await their batched ack (the ack budget); beyond that it keeps its slot
- * until the ack is written. So claims overlap with acks instead of waiting for them, and the rows
- * this queue holds in {@code running} stay at most twice its concurrency.
+ * <p><b>Capacity.</b> The queue holds at most {@code concurrency + claimAhead} attempts that have
+ * not yet given their slot back: running handlers, attempts waiting in the buffer, and completions
+ * waiting for their ack beyond the ack budget. The producer thread claims into that room, so a
+ * freed handler slot finds its next job already in memory while the next claim is in flight.
+ *
+ * <p><b>How far ahead.</b> The buffer is filled only as far as the handlers are expected to empty
+ * it within {@link #AHEAD_WINDOW} at their recent average duration (at most {@code claimAhead}):
+ * short handlers get the whole buffer, handlers that take seconds get none and the queue claims
+ * only for free slots, as without a buffer. So a buffered job waits about {@link #AHEAD_WINDOW},
+ * and several runtimes on one database share a backlog fairly.
+ *
+ * <p><b>Deadline.</b> An attempt's deadline starts when its handler starts, not at the claim: the
+ * claim stamps {@code deadline_at} {@link #waitLimit(Duration)} beyond the queue's deadline, and a
+ * buffered attempt that has not started within that limit is handed back (available again at once,
+ * attempt not counted) instead of run, so the database's deadline never passes before the runtime's
+ * own.
+ *
+ * <p><b>Hand-offs.</b> Runner tasks on the queue's executor (at most {@code concurrency} at once)
+ * take attempts from the buffer one after another without parking while it has any; a runner leaves
+ * when it finds the buffer empty and the producer starts one per claimed job up to the concurrency.
+ * The producer sleeps until enough capacity is free for a worthwhile claim (half the target), or
+ * for 2 ms after a slot went idle, and a freed slot wakes it only when that threshold is crossed,
+ * not per job.
+ *
+ * <p>After a short claim (the queue is drained for now) it sleeps until a notification for its
+ * queue arrives or the poll interval passes (the slow backstop interval while LISTEN is up).
  */
-final class QueueProducer implements Runnable {
+final class QueueProducer {
   private static final Logger log = LoggerFactory.getLogger(QueueProducer.class);
-  private static final long SLOT_WAIT_MILLIS = 100;
 
-  /** How long a producer with a backlog waits to gather free slots into one claim. */
+  /** Longest park while waiting for capacity; the loop re-evaluates after it. */
+  private static final long SLOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** How long a producer with a backlog gathers freed slots before it claims fewer. */
   private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  /** The buffer holds at most what the handlers finish in this long at their recent rate. */
+  static final Duration AHEAD_WINDOW = Duration.ofMillis(20);
+
+  private static final long AHEAD_WINDOW_NANOS = AHEAD_WINDOW.toNanos();
+
+  /** Most a buffered attempt may wait for its handler before it is handed back. */
+  static final Duration MAX_BUFFER_WAIT = Duration.ofSeconds(1);
 
   private final QueueConfig queue;
   private final AwaClient client;
@@ -37,22 +69,41 @@ final class QueueProducer implements Runnable {
   private final Executor threads;
   private final int batchSize;
   private final Duration pollInterval;
+  private final Duration backstopInterval;
+  private final BooleanSupplier listening;
+  private final Semaphore claimConnections;
   private final String workerId;
-  private final Semaphore slots;
+  private final int claimAhead;
+  private final int capacity;
+  private final Duration claimDeadline;
+  private final long waitLimitNanos;
+
+  /** Free capacity (see the class comment); attempts take one unit at claim, free it once. */
+  private final AtomicInteger free;
 
   /**
-   * Completions whose handler slot was freed before their ack was written; bounded by the
-   * concurrency, so this queue's running rows never exceed twice its concurrency.
+   * Completions whose capacity was freed before their ack was written; bounded by the capacity, so
+   * this queue's running rows never exceed twice its capacity.
    */
   private final Semaphore ackBudget;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wakeup = lock.newCondition();
-  private final Thread thread;
-  private boolean wakeRequested;
+  private final ConcurrentLinkedQueue<JobRun> ready = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger readyCount = new AtomicInteger();
+  private final AtomicInteger runners = new AtomicInteger();
+  private final Thread[] claimers;
   private volatile boolean claiming = true;
-  private boolean claimFailing;
-  private boolean backlog;
+  private volatile boolean wakeRequested;
+
+  /** Per claim loop: the free capacity it waits for while parked (MAX_VALUE: not waiting). */
+  private final AtomicIntegerArray wantFree;
+
+  private volatile boolean claimFailing;
+
+  /** The last claim came back full: more work is waiting, so the helper claimers join in. */
+  private volatile boolean backlog;
+
+  /** Moving average of recent handler durations (ns); 0 until the first handler finished. */
+  private volatile double handlerNanos;
 
   /** Claim statements run and jobs they returned, for diagnostics and the throughput measure. */
   final LongAdder claimStatements = new LongAdder();
@@ -60,29 +111,62 @@ final class QueueProducer implements Runnable {
   final LongAdder claimedJobs = new LongAdder();
   final LongAdder claimNanos = new LongAdder();
 
+  /** Buffered attempts handed back because they waited longer than the wait limit. */
+  final LongAdder overdue = new LongAdder();
+
   QueueProducer(
       QueueConfig queue,
       AwaClient client,
       JobExecutor executor,
       Executor threads,
       int batchSize,
+      int claimAhead,
       Duration pollInterval,
+      Duration backstopInterval,
+      BooleanSupplier listening,
+      Semaphore claimConnections,
+      int claimLoops,
       String workerId) {
     this.queue = queue;
     this.client = client;
     this.executor = executor;
     this.threads = threads;
     this.batchSize = batchSize;
+    this.claimAhead = claimAhead;
     this.pollInterval = pollInterval;
+    this.backstopInterval = backstopInterval;
+    this.listening = listening;
+    this.claimConnections = claimConnections;
     this.workerId = workerId;
-    this.slots = new Semaphore(queue.concurrency());
-    this.ackBudget = new Semaphore(queue.concurrency());
-    this.thread = new Thread(this, "awa-producer-" + queue.name());
-    this.thread.setDaemon(true);
+    this.capacity = queue.concurrency() + claimAhead;
+    this.free = new AtomicInteger(capacity);
+    this.ackBudget = new Semaphore(capacity);
+    Duration limit = waitLimit(queue.deadline());
+    this.claimDeadline = claimAhead > 0 ? queue.deadline().plus(limit) : queue.deadline();
+    this.waitLimitNanos = limit.toNanos();
+    this.claimers = new Thread[claimLoops];
+    this.wantFree = new AtomicIntegerArray(claimLoops);
+    for (int i = 0; i < claimLoops; i++) {
+      int index = i;
+      boolean primary = i == 0;
+      wantFree.set(i, Integer.MAX_VALUE);
+      claimers[i] =
+          new Thread(
+              () -> claimLoop(index),
+              "awa-producer-" + queue.name() + (primary ? "" : "-" + (i + 1)));
+      claimers[i].setDaemon(true);
+    }
+  }
+
+  /** How long a buffered attempt may wait: {@link #MAX_BUFFER_WAIT}, or the deadline if shorter. */
+  static Duration waitLimit(Duration deadline) {
+    return deadline.compareTo(MAX_BUFFER_WAIT) < 0 ? deadline : MAX_BUFFER_WAIT;
   }
 
   void start() {
-    thread.start();
+    for (Thread t : claimers) {
+      t.start();
+    }
   }
 
   QueueConfig config() {
@@ -91,105 +175,276 @@ final class QueueProducer implements Runnable {
 
   /** Claims promptly: a notification arrived, or the listener came back and polls once. */
   void wake() {
-    lock.lock();
-    try {
-      wakeRequested = true;
-      wakeup.signal();
-    } finally {
-      lock.unlock();
-    }
+    wakeRequested = true;
+    LockSupport.unpark(claimers[0]);
   }
 
   /** Stops claiming and waits for the loop to leave; in-flight attempts keep running. */
   void stopClaiming() throws InterruptedException {
     claiming = false;
-    wake();
-    thread.join(30_000);
-  }
-
-  /** Handler slots in use (running or queued attempts of this queue). */
-  int busySlots() {
-    return queue.concurrency() - slots.availablePermits();
-  }
-
-  @Override
-  public void run() {
-    try {
-      while (claiming) {
-        if (!slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-          continue;
-        }
-        int held = 1;
-        int target = Math.min(batchSize, queue.concurrency());
-        if (backlog && target > 1) {
-          // The last claim came back full, so more work is waiting: rather than one claim
-          // statement per freed slot, gather up to half a batch of slots for a short moment.
-          long until = System.nanoTime() + GATHER_NANOS;
-          while (held < (target + 1) / 2) {
-            long left = until - System.nanoTime();
-            if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-              break;
-            }
-            held++;
-          }
-        }
-        // Only this thread acquires, so the permits seen free stay free until taken.
-        int more = Math.min(target - held, slots.availablePermits());
-        if (more > 0 && slots.tryAcquire(more)) {
-          held += more;
-        }
-        if (!claiming) {
-          slots.release(held);
-          break;
-        }
-        int claimed = claim(held);
-        backlog = claimed == held;
-        if (!backlog) {
-          awaitWake();
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    unparkAll();
+    for (Thread t : claimers) {
+      t.join(30_000);
     }
   }
 
-  private int claim(int held) throws InterruptedException {
+  /** Capacity in use: running, buffered, or awaiting an ack beyond the ack budget. */
+  int busySlots() {
+    return capacity - free.get();
+  }
+
+  /** Attempts claimed and waiting in the buffer for a handler. */
+  int bufferedCount() {
+    return readyCount.get();
+  }
+
+  /**
+   * Takes every buffered attempt out of the buffer (shutdown hands them back before it waits for
+   * the running ones); each attempt is taken by exactly one of this and the runners.
+   */
+  List<JobRun> takeBuffered() {
+    List<JobRun> out = new ArrayList<>();
+    for (JobRun r; (r = ready.poll()) != null; ) {
+      readyCount.decrementAndGet();
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** Removes one buffered attempt (it was cancelled); false when a runner already took it. */
+  boolean removeBuffered(JobRun run) {
+    if (ready.remove(run)) {
+      readyCount.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  private void releaseOne() {
+    int f = free.incrementAndGet();
+    for (int i = 0; i < claimers.length; i++) {
+      if (f >= wantFree.get(i)) {
+        LockSupport.unpark(claimers[i]);
+      }
+    }
+  }
+
+  private void unparkWaiting() {
+    for (int i = 0; i < claimers.length; i++) {
+      if (wantFree.get(i) != Integer.MAX_VALUE) {
+        LockSupport.unpark(claimers[i]);
+      }
+    }
+  }
+
+  private void unparkAll() {
+    for (Thread t : claimers) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /**
+   * One claim loop. The primary one answers notifications and polls; the helpers claim only while
+   * the last claim came back full, so with a backlog several claims are in flight (PostgreSQL works
+   * each on its own backend) and an idle queue costs one poll.
+   */
+  private void claimLoop(int index) {
+    boolean primary = index == 0;
+    long idleSince = 0;
+    while (claiming) {
+      if (!primary && !backlog) {
+        LockSupport.parkNanos(this, SLOT_WAIT_NANOS);
+        continue;
+      }
+      int limit = queue.concurrency() + ahead();
+      int threshold = backlog ? Math.max(1, Math.min(batchSize, limit / (2 * claimers.length))) : 1;
+      boolean slotIdle = readyCount.get() == 0 && runners.get() < queue.concurrency();
+      long now = System.nanoTime();
+      if (slotIdle && capacity - free.get() < limit) {
+        if (idleSince == 0) {
+          idleSince = now;
+        }
+      } else {
+        idleSince = 0;
+      }
+      boolean gathered = idleSince != 0 && now - idleSince >= GATHER_NANOS;
+      int n = reserve(limit, gathered ? 1 : threshold);
+      if (n > 0) {
+        idleSince = 0;
+        int claimed = claim(n);
+        boolean full = claimed == n;
+        if (full != backlog) {
+          backlog = full;
+          if (full) {
+            unparkAll();
+          }
+        }
+        if (!full && primary && claiming) {
+          awaitWake();
+        }
+        continue;
+      }
+      long park = idleSince != 0 ? GATHER_NANOS - (now - idleSince) : SLOT_WAIT_NANOS;
+      awaitCapacity(index, capacity - limit + threshold, park);
+    }
+  }
+
+  /**
+   * Takes room for one claim out of the free capacity: as much as the target {@code limit} leaves
+   * (at most a batch), or nothing when that is less than {@code atLeast}.
+   */
+  private int reserve(int limit, int atLeast) {
+    while (true) {
+      int f = free.get();
+      int room = Math.min(batchSize, limit - (capacity - f));
+      if (room < atLeast) {
+        return 0;
+      }
+      if (free.compareAndSet(f, f - room)) {
+        return room;
+      }
+    }
+  }
+
+  /**
+   * How many attempts to hold beyond the handler slots: as many as the handlers start within {@link
+   * #AHEAD_WINDOW} at their recent average duration ({@code window × concurrency / duration}), at
+   * most {@code claimAhead}; none before a handler of this queue has finished.
+   */
+  private int ahead() {
+    double d = handlerNanos;
+    if (claimAhead == 0 || d <= 0) {
+      return 0;
+    }
+    return (int) Math.min(claimAhead, Math.floor(AHEAD_WINDOW_NANOS * queue.concurrency() / d));
+  }
+
+  /** Folds one handler duration into the average (racy updates only lose a sample). */
+  private void recordDuration(long nanos) {
+    double d = handlerNanos;
+    handlerNanos = d <= 0 ? nanos : d + (nanos - d) / 8;
+  }
+
+  private void awaitCapacity(int index, int freeWanted, long nanos) {
+    wantFree.set(index, freeWanted);
+    try {
+      if (free.get() < freeWanted && claiming) {
+        LockSupport.parkNanos(this, Math.max(1, nanos));
+      }
+    } finally {
+      wantFree.set(index, Integer.MAX_VALUE);
+    }
+  }
+
+  /** Claims up to {@code n} jobs into the buffer; the room for them is already reserved. */
+  private int claim(int n) {
+    wakeRequested = false;
     List<JobRow> jobs;
     long claimedNanos = System.nanoTime();
+    boolean permit = false;
     try {
-      jobs = client.claim(queue.name(), held, queue.deadline(), workerId);
+      if (claimConnections != null) {
+        claimConnections.acquireUninterruptibly();
+        permit = true;
+      }
+      jobs = client.claim(queue.name(), n, claimDeadline, workerId);
       claimStatements.increment();
       claimedJobs.add(jobs.size());
       claimNanos.add(System.nanoTime() - claimedNanos);
     } catch (RuntimeException e) {
-      slots.release(held);
+      free.addAndGet(n);
       if (!claimFailing) {
         claimFailing = true;
         log.warn("claim on queue '{}' failed; retrying every poll interval", queue.name(), e);
       }
       return 0;
+    } finally {
+      if (permit) {
+        claimConnections.release();
+      }
     }
     if (claimFailing) {
       claimFailing = false;
       log.info("claims on queue '{}' succeed again", queue.name());
     }
-    slots.release(held - jobs.size());
+    free.addAndGet(n - jobs.size());
     for (JobRow job : jobs) {
-      executor.submit(job, queue.deadline(), claimedNanos, threads, slots::release, ackBudget);
+      ready.add(executor.prepare(job, queue.deadline(), claimedNanos, this::releaseOne, ackBudget));
+      readyCount.incrementAndGet();
+    }
+    for (int i = 0; i < jobs.size() && addRunner(); i++) {
+      startRunner();
     }
     return jobs.size();
   }
 
-  private void awaitWake() throws InterruptedException {
-    lock.lock();
-    try {
-      long left = pollInterval.toNanos();
-      while (!wakeRequested && claiming && left > 0) {
-        left = wakeup.awaitNanos(left);
+  private boolean addRunner() {
+    while (true) {
+      int r = runners.get();
+      if (r >= queue.concurrency()) {
+        return false;
       }
-      wakeRequested = false;
-    } finally {
-      lock.unlock();
+      if (runners.compareAndSet(r, r + 1)) {
+        return true;
+      }
     }
+  }
+
+  private void startRunner() {
+    try {
+      threads.execute(this::runBuffered);
+    } catch (RejectedExecutionException e) {
+      if (runners.decrementAndGet() == 0) {
+        List<JobRun> refused = takeBuffered();
+        log.warn(
+            "executor refused to run jobs of queue '{}'; handing {} back",
+            queue.name(),
+            refused.size());
+        executor.handBack(refused);
+      }
+    }
+  }
+
+  /** One runner: takes buffered attempts one after another until the buffer is empty. */
+  private void runBuffered() {
+    while (true) {
+      JobRun run = ready.poll();
+      if (run == null) {
+        runners.decrementAndGet();
+        // A job added between the poll and the decrement found every runner busy: take it.
+        if (readyCount.get() == 0 || !addRunner()) {
+          unparkWaiting(); // a slot went idle: a claim loop waiting for capacity may claim for it
+          return;
+        }
+        continue;
+      }
+      readyCount.decrementAndGet();
+      if (run.isCancelled()) {
+        // Its lease is gone (an operator cancel or a rescue): nothing to run or write.
+        executor.drop(run);
+      } else if (claimAhead > 0 && System.nanoTime() - run.claimedNanos() > waitLimitNanos) {
+        overdue.increment();
+        log.debug(
+            "job {} waited in the buffer beyond {}; handing it back", run.id(), MAX_BUFFER_WAIT);
+        executor.handBack(List.of(run));
+      } else {
+        long t0 = System.nanoTime();
+        executor.run(run);
+        recordDuration(System.nanoTime() - t0);
+      }
+    }
+  }
+
+  private void awaitWake() {
+    Duration interval = listening.getAsBoolean() ? backstopInterval : pollInterval;
+    long until = System.nanoTime() + interval.toNanos();
+    while (claiming && !wakeRequested) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      LockSupport.parkNanos(this, left);
+    }
+    wakeRequested = false;
   }
 }

@@ -392,14 +392,20 @@ class AwaRuntimeTest {
   }
 
   @Test
-  void neverRunsOrHoldsMoreThanTheQueueConcurrency(TestDatabase db) {
-    String q = "capacity";
+  void neverRunsMoreThanTheQueueConcurrencyNorHoldsMoreThanItsBound(TestDatabase db) {
+    // Without claim-ahead: running rows at most concurrency + ack budget = 2 x 3.
+    runsAndHoldsAtMost(db, "capacity", 0, 6);
+    // With the default claim-ahead (the concurrency, 3): capacity 6, plus as many acks pending.
+    runsAndHoldsAtMost(db, "capacity_ahead", -1, 12);
+  }
+
+  private void runsAndHoldsAtMost(TestDatabase db, String q, int claimAhead, int rowBound) {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxRunning = new AtomicInteger();
     AtomicInteger maxRunningRows = new AtomicInteger();
     AwaRuntime rt =
         started(
-            AwaRuntime.builder(db.dataSource())
+            withClaimAhead(AwaRuntime.builder(db.dataSource()), claimAhead)
                 .queue(q, 3)
                 .claimBatchSize(100)
                 .pollInterval(Duration.ofMillis(50))
@@ -424,9 +430,14 @@ class AwaRuntimeTest {
                         "SELECT count(*) FROM awa.jobs WHERE queue = ? AND state = 'completed'", q)
                     == 200);
     assertThat(maxRunning.get()).isBetween(1, 3);
-    // Completions awaiting their ack may free their slot while fewer than the concurrency are
-    // pending (the ack budget), so the database sees at most twice the concurrency running.
-    assertThat(maxRunningRows.get()).isBetween(1, 6);
+    // Completions awaiting their ack may free their place while fewer than the capacity
+    // (concurrency + claim-ahead) are pending (the ack budget), so the database sees at most
+    // twice the capacity running.
+    assertThat(maxRunningRows.get()).isBetween(1, rowBound);
+  }
+
+  private static AwaRuntime.Builder withClaimAhead(AwaRuntime.Builder b, int claimAhead) {
+    return claimAhead < 0 ? b : b.claimAhead(claimAhead);
   }
 
   @Test
@@ -541,6 +552,14 @@ class AwaRuntimeTest {
             InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo("claimBatchSize"));
     assertThatThrownBy(() -> b.pollInterval(Duration.ofMillis(1)))
         .hasMessageContaining("pollInterval");
+    assertThatThrownBy(() -> b.claimAhead(-1))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo("claimAhead"));
+    assertThatThrownBy(() -> b.claimAhead(10_001)).hasMessageContaining("10000");
+    assertThatThrownBy(() -> b.backstopPollInterval(Duration.ofMillis(5)))
+        .isInstanceOfSatisfying(
+            InvalidConfigException.class,
+            e -> assertThat(e.field()).isEqualTo("backstopPollInterval"));
     assertThatThrownBy(b::build).hasMessageContaining("queues");
     b.queue("q", 1).heartbeatInterval(Duration.ofSeconds(100));
     assertThatThrownBy(b::build).hasMessageContaining("heartbeatStaleness");

@@ -4,21 +4,14 @@ import dev.awa.bench.BenchContext;
 import dev.awa.bench.Progress;
 import dev.awa.bench.Scenario;
 import dev.awa.bench.ScenarioResult;
-import dev.awa.core.AwaClient;
 import dev.awa.core.AwaListener;
 import dev.awa.core.AwaRuntime;
-import dev.awa.core.JobResult;
-import dev.awa.core.JobRow;
-import dev.awa.core.NewJob;
 import dev.awa.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,6 +84,16 @@ public final class DrainScenario implements Scenario {
   int warmupJobs = 5_000;
 
   @Option(
+      names = "--claim-ahead",
+      split = ",",
+      defaultValue = "default",
+      description =
+          "Runtime claim-ahead bounds to compare, comma-separated: `default` (the runtime's own)"
+              + " or a number, e.g. `default,0` for an A/B in the same run (default"
+              + " ${DEFAULT-VALUE}).")
+  List<String> claimAheads = new ArrayList<>(List.of("default"));
+
+  @Option(
       names = "--no-ceiling",
       description = "Skip the ceiling paths (no percentage is reported).")
   boolean noCeiling;
@@ -132,6 +135,12 @@ public final class DrainScenario implements Scenario {
     return this;
   }
 
+  /** Sets the claim-ahead bounds to compare ({@code default} or a number each). */
+  public DrainScenario claimAheads(List<String> values) {
+    this.claimAheads = new ArrayList<>(values);
+    return this;
+  }
+
   /** Sets the warm-up job count per path. */
   public DrainScenario warmupJobs(int warmupJobs) {
     this.warmupJobs = warmupJobs;
@@ -147,6 +156,7 @@ public final class DrainScenario implements Scenario {
     result.setting("ceiling_batch_size", ceilingBatchSize);
     result.setting("runtime_pool_size", poolSize);
     result.setting("runtime", "one queue, defaults (claim batch 100, flush 1 ms, LISTEN on)");
+    result.setting("claim_ahead", claimAheads);
     result.setting("handler", "no-op: records its start, returns completed()");
     result.setting("loading", "AwaClient.enqueueMany (COPY), 10,000 per call; VACUUM ANALYZE");
     result.setting("warmup_jobs_per_path", warmupJobs);
@@ -209,106 +219,90 @@ public final class DrainScenario implements Scenario {
       }
       if (warmupJobs > 0) {
         progress.line("warm-up: runtime drains " + warmupJobs + " jobs");
-        drainWithRuntime(db, Progress.silent(), warmupJobs, workerCounts.get(0), WARMUP_QUEUE);
+        drainWithRuntime(
+            db, Progress.silent(), warmupJobs, workerCounts.get(0), WARMUP_QUEUE, null);
       }
       for (int workers : workerCounts) {
-        String key = "runtime_" + workers + "w";
-        RuntimeDrain d = drainWithRuntime(db, progress, jobs, workers, QUEUE);
-        result.metric(
-            key + "_jobs_per_s" + suffix,
-            "jobs/s",
-            d.jobsPerSecond,
-            "AwaRuntime, " + workers + " workers, drain of " + jobs + " jobs");
-        if (ceiling != null) {
-          result.metric(
-              key + "_pct_of_ceiling" + suffix,
-              "%",
-              100 * d.jobsPerSecond / ceiling,
-              "runtime with " + workers + " workers as a % of `ceiling` in the same repetition");
-          result.metric(
-              key + "_pct_of_ceiling_awa_indexes" + suffix,
-              "%",
-              100 * d.jobsPerSecond / ceilingIndexed,
-              "runtime with "
-                  + workers
-                  + " workers as a % of `ceiling_awa_indexes` in the same repetition");
+        for (String ahead : claimAheads) {
+          Integer claimAhead = "default".equals(ahead) ? null : Integer.valueOf(ahead);
+          String key = "runtime_" + workers + "w" + (claimAhead == null ? "" : "_ahead" + ahead);
+          runtimeDrain(
+              db,
+              admin,
+              progress,
+              result,
+              jobs,
+              workers,
+              claimAhead,
+              key,
+              suffix,
+              ceiling,
+              ceilingIndexed);
         }
-        result.check(key + "_lost" + suffix, d.ledger.lost());
-        result.check(key + "_doubled" + suffix, d.ledger.doubled());
-        result.check(key + "_unknown_ids" + suffix, d.ledger.unknown());
-        result.check(key + "_timed_out" + suffix, d.timedOut ? 1 : 0);
-        TableChecks.DrainState state;
-        try (Connection c = admin.getConnection()) {
-          state = TableChecks.drainState(c, "awa.jobs");
-        }
-        result.check(key + "_db_unfinished" + suffix, state.unfinished());
-        result.check(key + "_db_attempt_not_1" + suffix, state.reattempted());
-        result.check(key + "_db_row_count_mismatch" + suffix, Math.abs(state.rows() - jobs));
       }
     }
   }
 
-  private record RuntimeDrain(double jobsPerSecond, ExactlyOnceLedger ledger, boolean timedOut) {}
+  private void runtimeDrain(
+      TestDatabase db,
+      DataSource admin,
+      Progress progress,
+      ScenarioResult result,
+      int jobs,
+      int workers,
+      Integer claimAhead,
+      String key,
+      String suffix,
+      Double ceiling,
+      Double ceilingIndexed)
+      throws Exception {
+    RuntimeDrain.Outcome d = drainWithRuntime(db, progress, jobs, workers, QUEUE, claimAhead);
+    result.metric(
+        key + "_jobs_per_s" + suffix,
+        "jobs/s",
+        d.jobsPerSecond(),
+        "AwaRuntime, "
+            + workers
+            + " workers"
+            + (claimAhead == null ? "" : ", claim-ahead " + claimAhead)
+            + ", drain of "
+            + jobs
+            + " jobs");
+    if (ceiling != null) {
+      result.metric(
+          key + "_pct_of_ceiling" + suffix,
+          "%",
+          100 * d.jobsPerSecond() / ceiling,
+          "runtime with " + workers + " workers as a % of `ceiling` in the same repetition");
+      result.metric(
+          key + "_pct_of_ceiling_awa_indexes" + suffix,
+          "%",
+          100 * d.jobsPerSecond() / ceilingIndexed,
+          "runtime with "
+              + workers
+              + " workers as a % of `ceiling_awa_indexes` in the same repetition");
+    }
+    MinimalCeiling.checkRuntime(result, admin, d, jobs, key, suffix);
+  }
 
   /** Empties awa.jobs, enqueues {@code jobs}, and drains them with a fresh runtime. */
-  private RuntimeDrain drainWithRuntime(
-      TestDatabase db, Progress progress, int jobs, int workers, String queue) throws Exception {
-    DataSource pool = db.newDataSource(poolSize, "awa-bench-runtime-" + workers);
-    execute(pool, "TRUNCATE awa.jobs, awa.scheduled_jobs");
-    AwaClient loader = AwaClient.create(pool);
-    long[] ids = new long[jobs];
-    for (int from = 0; from < jobs; from += ENQUEUE_BATCH) {
-      int to = Math.min(jobs, from + ENQUEUE_BATCH);
-      List<NewJob> batch = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        batch.add(NewJob.builder("bench").queue(queue).argsJson("{\"n\":" + (i + 1) + "}").build());
-      }
-      System.arraycopy(loader.enqueueMany(batch), 0, ids, from, to - from);
-    }
-    execute(pool, "VACUUM ANALYZE awa.jobs");
-    ExactlyOnceLedger ledger = new ExactlyOnceLedger(ids);
-    CountDownLatch done = new CountDownLatch(jobs);
-    AwaListener listener =
-        new AwaListener() {
-          @Override
-          public void onCompleted(JobRow job, Duration handlerDuration) {
-            ledger.completed(job.id());
-            done.countDown();
-          }
-        };
-    AwaRuntime runtime =
-        AwaRuntime.builder(pool)
-            .listener(listener)
-            .queue(queue, workers)
-            .register(
-                "bench",
-                ctx -> {
-                  ledger.claimed(ctx.job().id());
-                  return JobResult.completed();
-                })
-            .build();
-    progress.line("runtime, " + workers + " workers: draining " + jobs + " jobs");
-    long start = System.nanoTime();
-    boolean finished;
-    try (Progress.Ticker ignored =
-        progress.every(
-            Duration.ofSeconds(2),
-            () ->
-                "runtime, "
-                    + workers
-                    + " workers: "
-                    + ledger.completedCount()
-                    + "/"
-                    + jobs
-                    + " completed after "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-                    + " ms")) {
-      runtime.start();
-      finished = done.await(30, TimeUnit.MINUTES);
-    }
-    long nanos = System.nanoTime() - start;
-    runtime.close();
-    return new RuntimeDrain(Throughput.jobsPerSecond(jobs, nanos), ledger, !finished);
+  private RuntimeDrain.Outcome drainWithRuntime(
+      TestDatabase db, Progress progress, int jobs, int workers, String queue, Integer claimAhead)
+      throws Exception {
+    DataSource pool = db.newDataSource(2, "awa-bench-loader");
+    long[] ids = RuntimeDrain.load(pool, queue, jobs);
+    String label =
+        "runtime, "
+            + workers
+            + " workers"
+            + (claimAhead == null ? "" : ", claim-ahead " + claimAhead);
+    return RuntimeDrain.run(
+        db,
+        progress,
+        label,
+        ids,
+        queue,
+        RuntimeDrain.Setup.of(workers, poolSize).claimAhead(claimAhead));
   }
 
   private static void execute(DataSource pool, String sql) throws SQLException {

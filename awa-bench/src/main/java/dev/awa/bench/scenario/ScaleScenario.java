@@ -1,0 +1,256 @@
+package dev.awa.bench.scenario;
+
+import dev.awa.bench.BenchContext;
+import dev.awa.bench.Progress;
+import dev.awa.bench.Scenario;
+import dev.awa.bench.ScenarioResult;
+import dev.awa.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * How drain throughput and what each job leaves behind grow with the backlog: the runtime (16
+ * slots) and the bare loop drain 20,000 / 200,000 / 1,000,000 jobs with autovacuum on and off for
+ * the table, optionally while another session holds a snapshot; jobs/s, the rate against the
+ * smallest backlog's, and dead tuples / updates / HOT updates per job from pg_stat_user_tables.
+ */
+@Command(
+    name = "scale",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runtime and bare loop draining growing backlogs with autovacuum on/off and a snapshot"
+            + " held: jobs/s and dead tuples per job.")
+public final class ScaleScenario implements Scenario {
+  private static final String QUEUE = "scale";
+
+  @Option(
+      names = "--jobs",
+      split = ",",
+      defaultValue = "20000,200000,1000000",
+      description = "Backlogs (default ${DEFAULT-VALUE}).")
+  List<Integer> jobCounts = new ArrayList<>(List.of(20_000, 200_000, 1_000_000));
+
+  @Option(
+      names = "--autovacuum",
+      split = ",",
+      defaultValue = "on,off",
+      description = "Autovacuum of the drained table: on, off or both (default ${DEFAULT-VALUE}).")
+  List<String> autovacuum = new ArrayList<>(List.of("on", "off"));
+
+  @Option(
+      names = "--hold-snapshot-s",
+      defaultValue = "0",
+      description =
+          "Seconds another session holds a REPEATABLE READ snapshot from the drain's start (0:"
+              + " none; default ${DEFAULT-VALUE}).")
+  int holdSnapshotSeconds;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "16",
+      description = "Runtime slots (default ${DEFAULT-VALUE}).")
+  int workers = 16;
+
+  @Option(names = "--no-bare", description = "Skip the bare loop.")
+  boolean noBare;
+
+  @Override
+  public String name() {
+    return "scale";
+  }
+
+  @Override
+  public String description() {
+    return "AwaRuntime ("
+        + workers
+        + " slots, defaults) and the bare loop (16 threads × 100, minimal table) draining "
+        + jobCounts
+        + " jobs with the table's autovacuum "
+        + autovacuum
+        + (holdSnapshotSeconds > 0
+            ? ", while a session holds a snapshot for the first " + holdSnapshotSeconds + " s"
+            : "")
+        + "; dead tuples, updates and HOT updates per job from pg_stat_user_tables.";
+  }
+
+  /** Sets the shape (smoke tests). */
+  public ScaleScenario shape(List<Integer> jobs, List<String> autovacuum, int holdSeconds) {
+    this.jobCounts = new ArrayList<>(jobs);
+    this.autovacuum = new ArrayList<>(autovacuum);
+    this.holdSnapshotSeconds = holdSeconds;
+    return this;
+  }
+
+  @Override
+  public ScenarioResult run(BenchContext context) throws Exception {
+    ScenarioResult result = new ScenarioResult();
+    result.setting("jobs", jobCounts);
+    result.setting("autovacuum", autovacuum);
+    result.setting("hold_snapshot_s", holdSnapshotSeconds);
+    result.setting("workers", workers);
+    for (String av : autovacuum) {
+      Double first = null;
+      Double firstBare = null;
+      for (int jobs : jobCounts) {
+        String suffix = "_" + jobs + "_av_" + av;
+        try (TestDatabase db = context.freshDatabase("scale")) {
+          DataSource admin = db.newDataSource(16, "awa-bench-scale");
+          boolean vacuum = "on".equals(av);
+          if (!noBare) {
+            double bare = bare(admin, context.progress(), result, jobs, vacuum, suffix);
+            firstBare = firstBare == null ? bare : firstBare;
+            result.metric(
+                "bare_vs_first" + suffix,
+                "%",
+                100 * bare / firstBare,
+                "bare loop's rate as a % of its rate at the smallest backlog");
+          }
+          long[] ids = RuntimeDrain.load(admin, QUEUE, jobs);
+          RuntimeDrain.execute(
+              admin, "ALTER TABLE awa.jobs SET (autovacuum_enabled = " + vacuum + ")");
+          long[] before = tableStats(admin, "awa", "jobs");
+          RuntimeDrain.Outcome d;
+          try (SnapshotHolder ignored = SnapshotHolder.start(db, holdSnapshotSeconds)) {
+            d =
+                RuntimeDrain.run(
+                    db,
+                    context.progress(),
+                    "runtime, " + jobs + " jobs, autovacuum " + av,
+                    ids,
+                    QUEUE,
+                    RuntimeDrain.Setup.of(workers, 10));
+          }
+          MinimalCeiling.checkRuntime(result, admin, d, jobs, "runtime" + suffix);
+          long[] after = tableStats(admin, "awa", "jobs");
+          first = first == null ? d.jobsPerSecond() : first;
+          result.metric("runtime_jobs_per_s" + suffix, "jobs/s", d.jobsPerSecond(), "runtime");
+          result.metric(
+              "runtime_vs_first" + suffix,
+              "%",
+              100 * d.jobsPerSecond() / first,
+              "runtime's rate as a % of its rate at the smallest backlog");
+          perJob(result, "runtime", suffix, before, after, jobs);
+        }
+      }
+    }
+    return result;
+  }
+
+  private double bare(
+      DataSource admin,
+      Progress progress,
+      ScenarioResult result,
+      int jobs,
+      boolean vacuum,
+      String suffix)
+      throws Exception {
+    CeilingTable table = new CeilingTable("bench_scale_jobs", false);
+    try (Connection c = admin.getConnection()) {
+      table.create(c);
+    }
+    DrainPath path = new BareSqlDrain("bare", "bare SQL", table, admin, 100);
+    long[] ids = path.load(QUEUE, jobs);
+    RuntimeDrain.execute(admin, "VACUUM ANALYZE " + path.table());
+    RuntimeDrain.execute(
+        admin, "ALTER TABLE " + path.table() + " SET (autovacuum_enabled = " + vacuum + ")");
+    long[] before = tableStats(admin, "public", path.table());
+    progress.line("bare loop: draining " + jobs + " jobs");
+    DrainMeasurement.Outcome o = DrainMeasurement.measure(progress, path, QUEUE, ids, 16);
+    DrainMeasurement.check(result, o, jobs, admin, "_bare" + suffix);
+    long[] after = tableStats(admin, "public", path.table());
+    result.metric("bare_jobs_per_s" + suffix, "jobs/s", o.jobsPerSecond(), "bare loop");
+    perJob(result, "bare", suffix, before, after, jobs);
+    RuntimeDrain.execute(admin, "DROP TABLE " + path.table());
+    return o.jobsPerSecond();
+  }
+
+  private static void perJob(
+      ScenarioResult r, String key, String suffix, long[] before, long[] after, int jobs) {
+    r.metric(
+        key + "_dead_tuples_per_job" + suffix,
+        "",
+        (double) after[0] / jobs,
+        "n_dead_tup / jobs after the drain");
+    r.metric(
+        key + "_updates_per_job" + suffix,
+        "",
+        (double) (after[1] - before[1]) / jobs,
+        "n_tup_upd / jobs");
+    r.metric(
+        key + "_hot_updates_per_job" + suffix,
+        "",
+        (double) (after[2] - before[2]) / jobs,
+        "n_tup_hot_upd / jobs");
+  }
+
+  /** n_dead_tup, n_tup_upd, n_tup_hot_upd of one table, after the statistics were flushed. */
+  private static long[] tableStats(DataSource admin, String schema, String table) throws Exception {
+    // Backends flush their table counters at most once a second while busy, and an idle pooled
+    // backend only after PostgreSQL's idle stats interval (10 s): wait that out.
+    TimeUnit.MILLISECONDS.sleep(11_000);
+    try (Connection c = admin.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT n_dead_tup, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+                    + " WHERE schemaname = '"
+                    + schema
+                    + "' AND relname = '"
+                    + table
+                    + "'")) {
+      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
+    }
+  }
+
+  /** A session that holds one snapshot open for a while (pins vacuum's horizon). */
+  private static final class SnapshotHolder implements AutoCloseable {
+    private final Thread thread;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    private SnapshotHolder(Thread thread) {
+      this.thread = thread;
+    }
+
+    static SnapshotHolder start(TestDatabase db, int seconds) throws Exception {
+      if (seconds <= 0) {
+        return new SnapshotHolder(null);
+      }
+      Connection c = db.openConnection();
+      c.setAutoCommit(false);
+      c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      c.createStatement().executeQuery("SELECT count(*) FROM awa.jobs").close();
+      SnapshotHolder[] self = new SnapshotHolder[1];
+      Thread t =
+          new Thread(
+              () -> {
+                try (c) {
+                  self[0].stop.await(seconds, TimeUnit.SECONDS);
+                  c.rollback();
+                } catch (Exception e) {
+                  // The holder only pins the horizon; nothing to report.
+                }
+              },
+              "awa-bench-snapshot-holder");
+      self[0] = new SnapshotHolder(t);
+      t.setDaemon(true);
+      t.start();
+      return self[0];
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (thread != null) {
+        stop.countDown(); // held for the given time or the drain, whichever is shorter
+        thread.join();
+      }
+    }
+  }
+}
