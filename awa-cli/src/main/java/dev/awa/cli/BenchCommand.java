@@ -18,7 +18,7 @@ import picocli.CommandLine.Unmatched;
 @Command(
     name = "bench",
     description = {
-      "Run a benchmark scenario: enqueue, ceiling, drain, latency, maintenance-long-horizon.",
+      "Run a benchmark scenario: enqueue, ceiling, drain, latency, sweep, fairness, scale, idle, maintenance-long-horizon.",
       "Options are awa-bench's (e.g. --repeats, --database-url, --no-write); results go to"
           + " docs/benchmarks/. See docs/benchmarks/README.md."
     })
