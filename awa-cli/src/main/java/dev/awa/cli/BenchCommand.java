@@ -18,9 +18,10 @@ import picocli.CommandLine.Unmatched;
 @Command(
     name = "bench",
     description = {
-      "Run a benchmark scenario: enqueue, ceiling, drain, latency, sweep, fairness, scale, idle, maintenance-long-horizon.",
-      "Options are awa-bench's (e.g. --repeats, --database-url, --no-write); results go to"
-          + " docs/benchmarks/. See docs/benchmarks/README.md."
+      "Run a benchmark scenario: enqueue, ceiling, drain, latency, sweep, fairness, scale, idle,"
+          + " maintenance-long-horizon.",
+      "Options are awa-bench's (e.g. --repeats, --database-url, --output); results go to"
+          + " target/benchmarks/ unless --output says otherwise. See docs/benchmarks/README.md."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
