@@ -2,7 +2,9 @@ package dev.awa.core.internal;
 
 import dev.awa.core.AwaSqlException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /** Not API. Small JDBC helpers shared by core and maintenance. */
@@ -42,6 +44,50 @@ public final class Jdbc {
       }
     } catch (SQLException e) {
       throw failure(operation, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction whose statements are bounded by {@code SET LOCAL
+   * statement_timeout} and, when {@code lockTimeout} is not null, {@code lock_timeout}. This is
+   * the one transaction helper of every module (core, maintenance, cron, CLI): the timeouts end
+   * with the transaction, so a pooled connection goes back with the server's defaults. Throws
+   * the raw {@link SQLException} so that a caller that classifies failures (a branch body, a
+   * retry loop) sees the SQLSTATE; wrap with {@link #failure} at the API boundary.
+   */
+  public static <T> T inTransaction(
+      DataSource ds, Duration statementTimeout, Duration lockTimeout, ConnectionWork<T> work)
+      throws SQLException {
+    try (Connection c = ds.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        setLocal(c, "statement_timeout", statementTimeout);
+        if (lockTimeout != null) {
+          setLocal(c, "lock_timeout", lockTimeout);
+        }
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
+  private static void setLocal(Connection c, String name, Duration value) throws SQLException {
+    // set_config(..., true) is SET LOCAL, with the value as a bind parameter.
+    try (PreparedStatement ps = c.prepareStatement("SELECT set_config(?, ?, true)")) {
+      ps.setString(1, name);
+      ps.setString(2, Math.max(1, value.toMillis()) + "ms");
+      ps.execute();
     }
   }
 
