@@ -49,11 +49,11 @@ public final class Jdbc {
 
   /**
    * Runs {@code work} in one transaction whose statements are bounded by {@code SET LOCAL
-   * statement_timeout} and, when {@code lockTimeout} is not null, {@code lock_timeout}. This is
-   * the one transaction helper of every module (core, maintenance, cron, CLI): the timeouts end
-   * with the transaction, so a pooled connection goes back with the server's defaults. Throws
-   * the raw {@link SQLException} so that a caller that classifies failures (a branch body, a
-   * retry loop) sees the SQLSTATE; wrap with {@link #failure} at the API boundary.
+   * statement_timeout} and, when {@code lockTimeout} is not null, {@code lock_timeout}. This is the
+   * one transaction helper of every module (core, maintenance, cron, CLI): the timeouts end with
+   * the transaction, so a pooled connection goes back with the server's defaults. Throws the raw
+   * {@link SQLException} so that a caller that classifies failures (a branch body, a retry loop)
+   * sees the SQLSTATE; wrap with {@link #failure} at the API boundary.
    */
   public static <T> T inTransaction(
       DataSource ds, Duration statementTimeout, Duration lockTimeout, ConnectionWork<T> work)
