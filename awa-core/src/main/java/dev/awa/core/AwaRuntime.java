@@ -1,6 +1,7 @@
 package dev.awa.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awa.core.internal.ProcessIdentity;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -99,7 +99,7 @@ public final class AwaRuntime implements AutoCloseable {
         b.client != null
             ? b.client
             : AwaClient.builder(b.dataSource).objectMapper(b.mapper).listener(b.listener).build();
-    this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
+    this.instanceId = b.instanceId != null ? b.instanceId : ProcessIdentity.instanceId();
     this.queues = List.copyOf(b.queues.values());
     this.workers = Map.copyOf(b.workers);
     this.pollInterval = b.pollInterval;
@@ -517,14 +517,6 @@ public final class AwaRuntime implements AutoCloseable {
     } catch (Exception e) {
       return "unknown";
     }
-  }
-
-  private static String defaultInstanceId() {
-    return hostname()
-        + "-"
-        + ProcessHandle.current().pid()
-        + "-"
-        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.awa.core;
 
+import dev.awa.core.internal.InstanceHolds;
 import dev.awa.core.internal.Jdbc;
 import java.sql.PreparedStatement;
 import java.util.Map;
@@ -7,8 +8,11 @@ import javax.sql.DataSource;
 
 /**
  * This runtime's row in {@code awa.runtime_instances}: inserted at start, {@code last_seen_at}
- * refreshed with every heartbeat tick, deleted at close. The leader columns ({@code is_leader},
- * {@code leader_since}) belong to the maintenance leader and are never written here.
+ * refreshed with every heartbeat tick, deleted at close unless the process's maintenance service
+ * (same instance id, see {@link InstanceHolds}) still holds it; then the last of the two to close
+ * deletes it. The {@code info} carries {@code heartbeat_staleness_ms}, the staleness the rescue
+ * applies to this runtime's jobs. The leader columns ({@code is_leader}, {@code leader_since})
+ * belong to the maintenance leader and are never written here.
  */
 final class InstanceRegistration {
   private final DataSource dataSource;
@@ -34,6 +38,11 @@ final class InstanceRegistration {
   }
 
   void register() {
+    InstanceHolds.hold(instanceId);
+    insert();
+  }
+
+  private void insert() {
     Jdbc.withConnection(
         dataSource,
         "registerInstance",
@@ -66,7 +75,7 @@ final class InstanceRegistration {
             ps.setString(1, instanceId);
             if (ps.executeUpdate() == 0) {
               // Someone removed the row (e.g. a cleanup of dead instances): put it back.
-              register();
+              insert();
             }
             return null;
           }
@@ -74,6 +83,9 @@ final class InstanceRegistration {
   }
 
   void deregister() {
+    if (!InstanceHolds.release(instanceId)) {
+      return; // the maintenance service of this process still uses the row
+    }
     Jdbc.withConnection(
         dataSource,
         "deregisterInstance",

@@ -1,5 +1,6 @@
 package dev.awa.maintenance;
 
+import dev.awa.core.internal.SafeCall;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
@@ -149,7 +150,7 @@ final class BranchRunner {
       // Every tick checks leadership first: a follower's ticks are no-ops.
       if (!stopped && leadership.isLeader()) {
         if (tracker.consumeSkip()) {
-          Listeners.safely(() -> listener.onBranchSkipped(branch.name()));
+          SafeCall.run(listener, () -> listener.onBranchSkipped(branch.name()));
         } else {
           runBody(scheduled);
         }
@@ -173,7 +174,7 @@ final class BranchRunner {
   void runBody(long scheduledNanos) {
     long start = nanoTime.getAsLong();
     Duration lateness = Duration.ofNanos(Math.max(0, start - scheduledNanos));
-    Listeners.safely(() -> listener.onBranchLateness(branch.name(), lateness));
+    SafeCall.run(listener, () -> listener.onBranchLateness(branch.name(), lateness));
     lastStartedAt = Instant.now();
     boolean success = false;
     try {
@@ -191,7 +192,7 @@ final class BranchRunner {
       lastError = null;
     }
     boolean ok = success;
-    Listeners.safely(() -> listener.onBranchDuration(branch.name(), duration, ok));
+    SafeCall.run(listener, () -> listener.onBranchDuration(branch.name(), duration, ok));
     recordOverrun(duration);
   }
 
@@ -201,10 +202,10 @@ final class BranchRunner {
     overrunEpisodes = tracker.episodes();
     if (t == OverrunTracker.Transition.BECAME_DELAYED) {
       overrunLog.delayed(branch.name(), duration, interval, tracker.skipRemaining());
-      Listeners.safely(() -> listener.onOverrunEpisode(branch.name(), duration, interval));
+      SafeCall.run(listener, () -> listener.onOverrunEpisode(branch.name(), duration, interval));
     } else if (t == OverrunTracker.Transition.RECOVERED) {
       overrunLog.recovered(branch.name(), interval);
-      Listeners.safely(() -> listener.onOverrunRecovered(branch.name()));
+      SafeCall.run(listener, () -> listener.onOverrunRecovered(branch.name()));
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.awa.maintenance;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.awa.core.internal.SafeCall;
+import dev.awa.core.internal.store.MaintenanceSql;
+import dev.awa.core.internal.store.MaintenanceSql.CleanupBacklog;
+import dev.awa.core.internal.store.MaintenanceSql.FinishedState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,54 +11,78 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code cleanup}: deletes finished jobs past their retention (completed 24 h, failed and cancelled
- * 72 h by default) in batches by index order, each batch its own short transaction, within a time
- * budget per tick, taking the states round-robin so one huge state cannot starve the others. After
- * each tick it reports how far behind it is: the rows past retention that are still there (probed
- * up to {@value #BACKLOG_PROBE_LIMIT}) and how overdue the oldest is.
+ * {@code cleanup}: deletes finished jobs past their retention in batches by index order, each batch
+ * its own short transaction under the lock timeout, within a time budget per tick, taking the
+ * states round-robin so one huge state cannot starve the others. After each tick it reports how far
+ * behind it is: the rows past retention that are still there (probed up to {@value
+ * #BACKLOG_PROBE_LIMIT}) and how overdue the oldest is.
  */
 final class CleanupBranch implements MaintenanceBranch {
+  /** The branch name. */
+  static final String NAME = "cleanup";
+
+  /** Default interval: 60 s. */
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+
   static final int BACKLOG_PROBE_LIMIT = 100_000;
 
   /**
-   * One batch of one state (a literal, so {@code jobs_finalized_idx (state, finalized_at, id)}
-   * applies and the subquery reads it in order: the oldest rows go first and each batch starts
-   * where the index begins, with no offset scan). {@code SKIP LOCKED} steps over rows an operator
-   * is retrying at this moment instead of waiting on them; the outer state check keeps a row that
-   * was retried meanwhile. Parameters: retention millis, batch size.
+   * @param retention per finished state (option {@code retention(state)}; default completed 24 h,
+   *     failed and cancelled 72 h; 1 s to 3,650 days)
+   * @param batchSize rows per delete (option {@code cleanupBatchSize}; default 5,000, 1 to 100,000)
+   * @param timeBudget time a tick may spend deleting (option {@code cleanupTimeBudget}; default 20
+   *     s, 10 ms to 1 h)
    */
-  private static String deleteSql(String state) {
-    // MATERIALIZED: as a plain IN (subquery) a nested-loop semi join re-runs the LIMIT per row
-    // and deletes far more than one batch in one long statement.
-    return "WITH picked AS MATERIALIZED (SELECT id FROM awa.jobs"
-        + " WHERE state = '"
-        + state
-        + "' AND finalized_at < now() - ? * interval '1 millisecond'"
-        + " ORDER BY finalized_at, id LIMIT ? FOR UPDATE SKIP LOCKED),"
-        + " d AS (DELETE FROM awa.jobs WHERE id IN (SELECT id FROM picked) AND state = '"
-        + state
-        + "' RETURNING 1) SELECT count(*) FROM d";
-  }
+  record Config(Map<String, Duration> retention, int batchSize, Duration timeBudget) {
+    static final Config DEFAULTS = new Config(defaultRetention(), 5_000, Duration.ofSeconds(20));
 
-  /**
-   * How far behind: bounded count over the same index range, and how far past retention the oldest
-   * row is. Parameters: retention millis (twice), probe limit.
-   */
-  private static String backlogSql(String state) {
-    return "SELECT count(*), coalesce(extract(epoch FROM (now() - ? * interval '1 millisecond')"
-        + " - min(finalized_at)), 0) FROM (SELECT finalized_at FROM awa.jobs WHERE state = '"
-        + state
-        + "' AND finalized_at < now() - ? * interval '1 millisecond'"
-        + " ORDER BY finalized_at, id LIMIT ?) s";
+    Config {
+      Map<String, Duration> checked = new LinkedHashMap<>();
+      retention.forEach(
+          (state, d) -> {
+            if (FinishedState.fromDb(state) == null) {
+              throw new InvalidMaintenanceConfigException(
+                  "retention", "state must be completed, failed or cancelled, was '" + state + "'");
+            }
+            checked.put(
+                state,
+                Limits.range(
+                    "retention(" + state + ")", d, Duration.ofSeconds(1), Duration.ofDays(3650)));
+          });
+      retention = java.util.Collections.unmodifiableMap(checked);
+      Limits.range("cleanupBatchSize", batchSize, 1, 100_000);
+      Limits.range("cleanupTimeBudget", timeBudget, Duration.ofMillis(10), Duration.ofHours(1));
+    }
+
+    /** With {@code state}'s retention replaced. */
+    Config withRetention(String state, Duration d) {
+      Map<String, Duration> next = new LinkedHashMap<>(retention);
+      next.put(state, d);
+      return new Config(next, batchSize, timeBudget);
+    }
+
+    private static Map<String, Duration> defaultRetention() {
+      Map<String, Duration> m = new LinkedHashMap<>();
+      m.put("completed", Duration.ofHours(24));
+      m.put("failed", Duration.ofHours(72));
+      m.put("cancelled", Duration.ofHours(72));
+      return m;
+    }
   }
 
   private final Duration interval;
-  private final Map<String, Duration> retention;
-  private final int batchSize;
-  private final Duration timeBudget;
+  private final Config config;
   private final Duration statementTimeout;
   private final Duration lockTimeout;
 
+  CleanupBranch(Duration interval, Config config, Duration statementTimeout, Duration lockTimeout) {
+    this.interval = interval;
+    this.config = config;
+    this.statementTimeout = statementTimeout;
+    this.lockTimeout = lockTimeout;
+  }
+
+  /** For tests. */
   CleanupBranch(
       Duration interval,
       Map<String, Duration> retention,
@@ -64,17 +90,12 @@ final class CleanupBranch implements MaintenanceBranch {
       Duration timeBudget,
       Duration statementTimeout,
       Duration lockTimeout) {
-    this.interval = interval;
-    this.retention = new LinkedHashMap<>(retention);
-    this.batchSize = batchSize;
-    this.timeBudget = timeBudget;
-    this.statementTimeout = statementTimeout;
-    this.lockTimeout = lockTimeout;
+    this(interval, new Config(retention, batchSize, timeBudget), statementTimeout, lockTimeout);
   }
 
   @Override
   public String name() {
-    return MaintenanceService.CLEANUP;
+    return NAME;
   }
 
   @Override
@@ -84,7 +105,8 @@ final class CleanupBranch implements MaintenanceBranch {
 
   @Override
   public void run(BranchContext ctx) throws Exception {
-    long deadline = System.nanoTime() + timeBudget.toNanos();
+    long deadline = System.nanoTime() + config.timeBudget().toNanos();
+    Map<String, Duration> retention = config.retention();
     List<String> pending = new ArrayList<>(retention.keySet());
     Map<String, Integer> deleted = new LinkedHashMap<>();
     while (!pending.isEmpty() && ctx.isLeader() && System.nanoTime() - deadline < 0) {
@@ -92,7 +114,7 @@ final class CleanupBranch implements MaintenanceBranch {
         String state = it.next();
         int n = deleteBatch(ctx, state);
         deleted.merge(state, n, Integer::sum);
-        if (n < batchSize) {
+        if (n < config.batchSize()) {
           it.remove(); // caught up for this state
         }
         if (System.nanoTime() - deadline >= 0) {
@@ -100,19 +122,19 @@ final class CleanupBranch implements MaintenanceBranch {
         }
       }
     }
+    MaintenanceListener l = ctx.listener();
     deleted.forEach(
         (state, n) -> {
           if (n > 0) {
-            Listeners.safely(() -> ctx.listener().onCleaned(state, n));
+            SafeCall.run(l, () -> l.onCleaned(state, n));
           }
         });
     for (String state : retention.keySet()) {
       if (!pending.contains(state)) {
-        Listeners.safely(() -> ctx.listener().onCleanupBacklog(state, 0, Duration.ZERO));
+        SafeCall.run(l, () -> l.onCleanupBacklog(state, 0, Duration.ZERO));
       } else {
-        long[] backlog = backlog(ctx, state);
-        Duration overdue = Duration.ofMillis(backlog[1]);
-        Listeners.safely(() -> ctx.listener().onCleanupBacklog(state, backlog[0], overdue));
+        CleanupBacklog b = backlog(ctx, state);
+        SafeCall.run(l, () -> l.onCleanupBacklog(state, b.remaining(), b.oldestOverdue()));
       }
     }
   }
@@ -121,33 +143,20 @@ final class CleanupBranch implements MaintenanceBranch {
     return ctx.inTransaction(
         statementTimeout,
         lockTimeout,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(deleteSql(state))) {
-            ps.setLong(1, retention.get(state).toMillis());
-            ps.setInt(2, batchSize);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getInt(1);
-            }
-          }
-        });
+        c ->
+            MaintenanceSql.deleteFinished(
+                c, FinishedState.fromDb(state), config.retention().get(state), config.batchSize()));
   }
 
-  private long[] backlog(BranchContext ctx, String state) throws Exception {
+  private CleanupBacklog backlog(BranchContext ctx, String state) throws Exception {
     return ctx.inTransaction(
         statementTimeout,
         null,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(backlogSql(state))) {
-            long ms = retention.get(state).toMillis();
-            ps.setLong(1, ms);
-            ps.setLong(2, ms);
-            ps.setInt(3, BACKLOG_PROBE_LIMIT);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return new long[] {rs.getLong(1), (long) (rs.getDouble(2) * 1000)};
-            }
-          }
-        });
+        c ->
+            MaintenanceSql.cleanupBacklog(
+                c,
+                FinishedState.fromDb(state),
+                config.retention().get(state),
+                BACKLOG_PROBE_LIMIT));
   }
 }

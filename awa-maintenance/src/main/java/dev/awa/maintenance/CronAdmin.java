@@ -3,12 +3,9 @@ package dev.awa.maintenance;
 import dev.awa.core.InvalidArgumentException;
 import dev.awa.core.internal.Jdbc;
 import dev.awa.core.internal.PgText;
-import dev.awa.core.internal.PgTime;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.awa.core.internal.store.CronSql;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -39,41 +36,30 @@ public final class CronAdmin {
   /** Every schedule in the database, by name. */
   public List<CronSchedule> list() {
     Instant now = clock.instant();
-    return Jdbc.withConnection(
-        dataSource,
-        "cron list",
-        c -> {
-          List<CronSchedule> out = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(CronStatements.ALL);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              String expression = rs.getString(2);
-              String zone = rs.getString(3);
-              boolean paused = rs.getBoolean(7);
-              OffsetDateTime last = rs.getObject(8, OffsetDateTime.class);
-              Instant lastFire = last == null ? null : last.toInstant();
-              Instant from = lastFire == null || lastFire.isBefore(now) ? now : lastFire;
-              Instant next =
-                  paused
-                      ? null
-                      : CronExpressions.nextAfter(expression, from.atZone(ZoneId.of(zone)))
-                          .map(ZonedDateTime::toInstant)
-                          .orElse(null);
-              out.add(
-                  new CronSchedule(
-                      rs.getString(1),
-                      expression,
-                      zone,
-                      rs.getString(4),
-                      rs.getString(5),
-                      MissedFirePolicy.fromDb(rs.getString(6)),
-                      paused,
-                      lastFire,
-                      next));
-            }
-          }
-          return out;
-        });
+    List<CronSql.Listed> rows = Jdbc.withConnection(dataSource, "cron list", CronSql::allSchedules);
+    List<CronSchedule> out = new ArrayList<>(rows.size());
+    for (CronSql.Listed r : rows) {
+      Instant lastFire = r.lastFireAt();
+      Instant from = lastFire == null || lastFire.isBefore(now) ? now : lastFire;
+      Instant next =
+          r.paused()
+              ? null
+              : CronExpressions.nextAfter(r.expression(), from.atZone(ZoneId.of(r.timeZone())))
+                  .map(ZonedDateTime::toInstant)
+                  .orElse(null);
+      out.add(
+          new CronSchedule(
+              r.name(),
+              r.expression(),
+              r.timeZone(),
+              r.kind(),
+              r.queue(),
+              MissedFirePolicy.fromDb(r.missedFirePolicy()),
+              r.paused(),
+              lastFire,
+              next));
+    }
+    return out;
   }
 
   /**
@@ -84,24 +70,14 @@ public final class CronAdmin {
    */
   public boolean pause(String name) {
     checkName(name);
-    return update(CronStatements.PAUSE, "cron pause", name);
+    return Jdbc.withConnection(dataSource, "cron pause", c -> CronSql.pause(c, name));
   }
 
   /** Resumes a schedule from now (fires missed while paused are not replayed). */
   public boolean resume(String name) {
     checkName(name);
     Instant now = clock.instant();
-    return Jdbc.withConnection(
-        dataSource,
-        "cron resume",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(CronStatements.RESUME)) {
-            PgTime.bind(ps, 1, now);
-            PgTime.bind(ps, 2, now);
-            ps.setString(3, name);
-            return ps.executeUpdate() > 0;
-          }
-        });
+    return Jdbc.withConnection(dataSource, "cron resume", c -> CronSql.resume(c, name, now));
   }
 
   /**
@@ -111,17 +87,7 @@ public final class CronAdmin {
    */
   public OptionalLong triggerNow(String name) {
     checkName(name);
-    return Jdbc.withConnection(
-        dataSource,
-        "cron trigger",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(CronStatements.TRIGGER)) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-            }
-          }
-        });
+    return Jdbc.withConnection(dataSource, "cron trigger", c -> CronSql.trigger(c, name));
   }
 
   /**
@@ -131,7 +97,7 @@ public final class CronAdmin {
    */
   public boolean delete(String name) {
     checkName(name);
-    return update(CronStatements.DELETE, "cron delete", name);
+    return Jdbc.withConnection(dataSource, "cron delete", c -> CronSql.delete(c, name));
   }
 
   private static void checkName(String name) {
@@ -142,17 +108,5 @@ public final class CronAdmin {
     if (problem != null) {
       throw new InvalidArgumentException("name", problem);
     }
-  }
-
-  private boolean update(String sql, String op, String name) {
-    return Jdbc.withConnection(
-        dataSource,
-        op,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, name);
-            return ps.executeUpdate() > 0;
-          }
-        });
   }
 }

@@ -2,14 +2,12 @@ package dev.awa.maintenance;
 
 import com.cronutils.model.time.ExecutionTime;
 import dev.awa.core.internal.Jdbc;
-import dev.awa.core.internal.PgTime;
+import dev.awa.core.internal.store.CronSql;
+import dev.awa.core.internal.store.MaintenanceSql;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -30,8 +28,9 @@ final class CronEvaluator {
   private final DataSource dataSource;
   private final Duration statementTimeout;
 
+  /** With the service's default statement timeout. */
   CronEvaluator(DataSource dataSource) {
-    this(dataSource, Duration.ofSeconds(10));
+    this(dataSource, MaintenanceService.DEFAULT_STATEMENT_TIMEOUT);
   }
 
   CronEvaluator(DataSource dataSource, Duration statementTimeout) {
@@ -47,51 +46,46 @@ final class CronEvaluator {
       int catchUpLimit,
       Instant lastFireAt) {}
 
-  /** Runs one pass at {@code now}; returns how many jobs it enqueued. */
+  /**
+   * Runs one pass at {@code now}, or at the database's time when {@code now} is null; returns how
+   * many jobs it enqueued.
+   */
   int evaluate(Instant now) {
     // One transaction per pass: a failure part-way rolls back both the jobs and the
     // compare-and-set moves of last_fire_at, so the next pass retries the same fires.
-    return Jdbc.inTransaction(
-        dataSource,
-        "cron_evaluate",
-        c -> {
-          try (var st = c.createStatement()) {
-            st.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
-            // fire_at in the jobs' metadata is rendered as JSON text by the server: in UTC, so it
-            // reads the same whatever TimeZone the pool's sessions use.
-            st.execute("SET LOCAL TIME ZONE 'UTC'");
-          }
-          int enqueued = 0;
-          for (Row row : active(c)) {
-            try {
-              enqueued += fire(c, row, now);
-            } catch (RuntimeException e) {
-              // One broken schedule (e.g. edited by hand to a bad zone) must not stop the others.
-              log.warn("cron schedule '{}' could not be evaluated: {}", row.name(), e.getMessage());
+    try {
+      return Jdbc.inTransaction(
+          dataSource,
+          statementTimeout,
+          null,
+          c -> {
+            CronSql.useUtc(c);
+            Instant at = now != null ? now : MaintenanceSql.databaseNow(c);
+            int enqueued = 0;
+            for (CronSql.Active active : CronSql.activeSchedules(c)) {
+              try {
+                enqueued += fire(c, row(active), at);
+              } catch (RuntimeException e) {
+                // One broken schedule (e.g. edited by hand to a bad zone) must not stop the others.
+                log.warn(
+                    "cron schedule '{}' could not be evaluated: {}", active.name(), e.getMessage());
+              }
             }
-          }
-          return enqueued;
-        });
+            return enqueued;
+          });
+    } catch (SQLException e) {
+      throw Jdbc.failure("cron_evaluate", e);
+    }
   }
 
-  private static List<Row> active(Connection c) throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(CronStatements.ACTIVE);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        OffsetDateTime last = rs.getObject(6, OffsetDateTime.class);
-        OffsetDateTime created = rs.getObject(7, OffsetDateTime.class);
-        rows.add(
-            new Row(
-                rs.getString(1),
-                rs.getString(2),
-                ZoneId.of(rs.getString(3)),
-                MissedFirePolicy.fromDb(rs.getString(4)),
-                rs.getInt(5),
-                (last != null ? last : created).toInstant()));
-      }
-    }
-    return rows;
+  private static Row row(CronSql.Active a) {
+    return new Row(
+        a.name(),
+        a.expression(),
+        ZoneId.of(a.timeZone()),
+        MissedFirePolicy.fromDb(a.missedFirePolicy()),
+        a.catchUpLimit(),
+        a.lastFireAt());
   }
 
   private static int fire(Connection c, Row row, Instant now) throws SQLException {
@@ -99,17 +93,9 @@ final class CronEvaluator {
     Instant previous = row.lastFireAt();
     int enqueued = 0;
     for (Instant fire : fires) {
-      try (PreparedStatement ps = c.prepareStatement(CronStatements.FIRE)) {
-        PgTime.bind(ps, 1, fire);
-        ps.setString(2, row.name());
-        PgTime.bind(ps, 3, previous);
-        PgTime.bind(ps, 4, fire);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            // Another leader (or an admin action) moved the schedule first: its fire, not ours.
-            return enqueued;
-          }
-        }
+      if (!CronSql.fire(c, row.name(), previous, fire)) {
+        // Another leader (or an admin action) moved the schedule first: its fire, not ours.
+        return enqueued;
       }
       enqueued++;
       previous = fire;

@@ -6,10 +6,13 @@ import dev.awa.core.InvalidJobException;
 import dev.awa.core.NewJob;
 import dev.awa.core.internal.Jdbc;
 import dev.awa.core.internal.JobJson;
-import dev.awa.core.internal.PgTime;
-import java.sql.PreparedStatement;
+import dev.awa.core.internal.store.CronSql;
+import dev.awa.core.internal.store.MaintenanceSql;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -18,11 +21,22 @@ final class CronSync {
   private final DataSource dataSource;
   private final List<PeriodicJob> declared;
   private final ObjectMapper mapper;
+  private final Duration statementTimeout;
 
-  CronSync(DataSource dataSource, List<PeriodicJob> declared, ObjectMapper mapper) {
+  CronSync(
+      DataSource dataSource,
+      List<PeriodicJob> declared,
+      ObjectMapper mapper,
+      Duration statementTimeout) {
     this.dataSource = dataSource;
     this.declared = List.copyOf(declared);
     this.mapper = mapper;
+    this.statementTimeout = statementTimeout;
+  }
+
+  /** With the service's default statement timeout. */
+  CronSync(DataSource dataSource, List<PeriodicJob> declared, ObjectMapper mapper) {
+    this(dataSource, declared, mapper, MaintenanceService.DEFAULT_STATEMENT_TIMEOUT);
   }
 
   /**
@@ -32,7 +46,7 @@ final class CronSync {
    * @throws InvalidJobException naming {@code args} or {@code metadata}
    */
   static void checkStorable(List<PeriodicJob> declared, ObjectMapper mapper) {
-    CronSync writer = new CronSync(null, declared, mapper);
+    CronSync writer = new CronSync(null, declared, mapper, Duration.ofSeconds(1));
     for (PeriodicJob p : declared) {
       NewJob j = p.job();
       if (j.rawArgs() == null) {
@@ -42,41 +56,44 @@ final class CronSync {
     }
   }
 
-  /** Upserts every declared schedule; returns how many rows were inserted or changed. */
+  /**
+   * Upserts every declared schedule; returns how many rows were inserted or changed. A new schedule
+   * starts from {@code now}, or from the database's time when {@code now} is null.
+   */
   int sync(Instant now) {
     if (declared.isEmpty()) {
       return 0;
     }
-    Instant baseline = now.truncatedTo(ChronoUnit.MICROS);
-    return Jdbc.inTransaction(
-        dataSource,
-        "cron_sync",
-        c -> {
-          try (var st = c.createStatement()) {
-            st.execute("SET LOCAL statement_timeout = 10000");
-          }
-          int changed = 0;
-          try (PreparedStatement ps = c.prepareStatement(CronStatements.UPSERT)) {
-            for (PeriodicJob p : declared) {
-              NewJob j = p.job();
-              ps.setString(1, p.name());
-              ps.setString(2, p.cronExpression());
-              ps.setString(3, p.timeZone().getId());
-              ps.setString(4, j.kind());
-              ps.setString(5, j.queue());
-              ps.setString(6, j.rawArgs() != null ? j.rawArgs() : json(j.args()));
-              ps.setShort(7, (short) j.priority());
-              ps.setInt(8, j.maxAttempts());
-              ps.setArray(9, c.createArrayOf("text", j.tags().toArray()));
-              ps.setString(10, json(j.metadata()));
-              ps.setString(11, p.missedFirePolicy().dbName());
-              ps.setInt(12, p.catchUpLimit());
-              PgTime.bind(ps, 13, baseline);
-              changed += ps.executeUpdate();
-            }
-          }
-          return changed;
-        });
+    List<CronSql.Declared> rows = new ArrayList<>(declared.size());
+    for (PeriodicJob p : declared) {
+      NewJob j = p.job();
+      rows.add(
+          new CronSql.Declared(
+              p.name(),
+              p.cronExpression(),
+              p.timeZone().getId(),
+              j.kind(),
+              j.queue(),
+              j.rawArgs() != null ? j.rawArgs() : json(j.args()),
+              j.priority(),
+              j.maxAttempts(),
+              j.tags(),
+              json(j.metadata()),
+              p.missedFirePolicy().dbName(),
+              p.catchUpLimit()));
+    }
+    try {
+      return Jdbc.inTransaction(
+          dataSource,
+          statementTimeout,
+          null,
+          c -> {
+            Instant at = now != null ? now : MaintenanceSql.databaseNow(c);
+            return CronSql.upsertDeclared(c, rows, at.truncatedTo(ChronoUnit.MICROS));
+          });
+    } catch (SQLException e) {
+      throw Jdbc.failure("cron_sync", e);
+    }
   }
 
   private String json(Object value) {

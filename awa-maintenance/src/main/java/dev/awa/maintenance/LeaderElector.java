@@ -1,5 +1,6 @@
 package dev.awa.maintenance;
 
+import dev.awa.core.internal.DaemonThreads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -185,13 +186,7 @@ final class LeaderElector {
     this.healthInterval = healthInterval;
     this.healthTimeout = healthTimeout;
     this.pinCheck = new SessionPinCheck(source, healthTimeout, threadName + "-pin-check");
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, threadName);
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
   }
 
   void start() {

@@ -4,8 +4,9 @@ import java.time.Duration;
 
 /**
  * One periodic task run by the leader: the built-in branches implement it, and so do branches
- * plugged in through {@link MaintenanceService.Builder#addBranch(MaintenanceBranch)} (cron uses
- * this hook).
+ * plugged in through {@link MaintenanceService.Builder#addBranch(MaintenanceBranch)}; both are
+ * registered through the same checks, and {@link MaintenanceRound#runOnce()} runs them all once.
+ * docs/maintenance.md ("Writing a branch") shows one end to end.
  *
  * <p>A branch runs only while this process leads, once per {@link #interval()}, on the loop chosen
  * by {@link #loop()} and the {@link LoopLayout}. It gets the same telemetry as the built-ins

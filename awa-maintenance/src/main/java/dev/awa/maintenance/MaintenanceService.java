@@ -1,10 +1,15 @@
 package dev.awa.maintenance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
-import java.sql.Connection;
+import dev.awa.core.AwaClient;
+import dev.awa.core.RetryPolicy;
+import dev.awa.core.internal.DaemonThreads;
+import dev.awa.core.internal.InstanceHolds;
+import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.ProcessIdentity;
+import dev.awa.core.internal.SafeCall;
+import dev.awa.core.internal.store.MaintenanceSql;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -53,83 +57,70 @@ public final class MaintenanceService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MaintenanceService.class);
 
   /** Branch name: moves due scheduled and retryable jobs to available. */
-  public static final String PROMOTE_SCHEDULED = "promote_scheduled";
+  public static final String PROMOTE_SCHEDULED = PromoteScheduledBranch.NAME;
 
   /** Branch name: rescues running jobs whose worker stopped heartbeating. */
-  public static final String RESCUE_STALE_HEARTBEATS = "rescue_stale_heartbeats";
+  public static final String RESCUE_STALE_HEARTBEATS = RescueStaleHeartbeatsBranch.NAME;
 
   /** Branch name: rescues running jobs past their deadline. */
-  public static final String RESCUE_EXPIRED_DEADLINES = "rescue_expired_deadlines";
+  public static final String RESCUE_EXPIRED_DEADLINES = RescueExpiredDeadlinesBranch.NAME;
 
   /** Branch name: rescues parked jobs whose callback timed out. */
-  public static final String RESCUE_EXPIRED_CALLBACKS = "rescue_expired_callbacks";
+  public static final String RESCUE_EXPIRED_CALLBACKS = RescueExpiredCallbacksBranch.NAME;
 
   /** Branch name: deletes finished jobs past retention. */
-  public static final String CLEANUP = "cleanup";
+  public static final String CLEANUP = CleanupBranch.NAME;
 
   /** Branch name: publishes counts per queue and state, and queue lag. */
-  public static final String QUEUE_STATS = "queue_stats";
+  public static final String QUEUE_STATS = QueueStatsBranch.NAME;
 
   /** Branch name: raises the priority of long-waiting jobs, bounded. */
-  public static final String PRIORITY_AGING = "priority_aging";
+  public static final String PRIORITY_AGING = PriorityAgingBranch.NAME;
 
   /** Branch name: writes leader and branch state to the admin tables. */
-  public static final String REFRESH_ADMIN_METADATA = "refresh_admin_metadata";
+  public static final String REFRESH_ADMIN_METADATA = RefreshAdminMetadataBranch.NAME;
 
   /** Branch name: upserts the periodic jobs this process declares (hygiene loop). */
-  public static final String CRON_SYNC = "cron_sync";
+  public static final String CRON_SYNC = CronSyncBranch.NAME;
 
   /** Branch name: enqueues due periodic-job fires, once a second on its own thread. */
-  public static final String CRON_EVALUATE = "cron_evaluate";
+  public static final String CRON_EVALUATE = CronEvaluateBranch.NAME;
 
-  /** The built-in branches with their default intervals. */
-  static final Map<String, Duration> DEFAULT_INTERVALS =
-      Map.of(
-          PROMOTE_SCHEDULED, Duration.ofMillis(250),
-          RESCUE_STALE_HEARTBEATS, Duration.ofSeconds(30),
-          RESCUE_EXPIRED_DEADLINES, Duration.ofSeconds(30),
-          RESCUE_EXPIRED_CALLBACKS, Duration.ofSeconds(30),
-          CLEANUP, Duration.ofSeconds(60),
-          QUEUE_STATS, Duration.ofSeconds(30),
-          PRIORITY_AGING, Duration.ofSeconds(60),
-          REFRESH_ADMIN_METADATA, Duration.ofSeconds(60),
-          CRON_SYNC, Duration.ofSeconds(60),
-          CRON_EVALUATE, Duration.ofSeconds(1));
+  /** Default {@code statementTimeout} of every branch transaction: 30 s. */
+  static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
-  private static final Duration MAX_INTERVAL = Duration.ofHours(24);
-
-  private final Builder config;
+  private final MaintenanceConfig config;
   private final String instanceId;
   private final Leadership leadership = new Leadership();
-  private final Context context;
   private final List<BranchRunner> runners = new ArrayList<>();
   private final Map<String, ScheduledExecutorService> loops = new LinkedHashMap<>();
   private final LeaderElector elector;
-  private final String hostname;
-  private final long pid = ProcessHandle.current().pid();
   private final List<CompletableFuture<Void>> leadershipWaiters = new ArrayList<>();
   private boolean started;
   private volatile boolean closed;
 
-  private MaintenanceService(Builder b) {
-    this.config = b;
-    this.hostname = hostname();
-    this.instanceId =
-        b.instanceId != null
-            ? b.instanceId
-            : hostname + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.context = new Context(b.dataSource, instanceId, leadership::isLeader, b.listener);
-    for (MaintenanceBranch branch : branches(b)) {
-      String loopName = loopName(b.layout, branch);
+  private MaintenanceService(MaintenanceConfig config) {
+    this.config = config;
+    this.instanceId = config.instanceId();
+    Context context =
+        new Context(config.dataSource(), instanceId, leadership::isLeader, config.listener());
+    for (MaintenanceBranch branch : BranchRegistry.compose(config, this::branchStatus)) {
+      String loopName = loopName(config.layout(), branch);
       ScheduledExecutorService loop = loops.computeIfAbsent(loopName, MaintenanceService::thread);
       runners.add(
           new BranchRunner(
-              branch, loopName, loop, leadership, context, b.listener, b.overrunLog, b.nanoTime));
+              branch,
+              loopName,
+              loop,
+              leadership,
+              context,
+              config.listener(),
+              config.overrunLog(),
+              config.nanoTime()));
     }
     this.elector =
         new LeaderElector(
-            leaderConnectionSource(b),
+            leaderConnectionSource(config),
             leadership,
             new LeaderElector.Events() {
               @Override
@@ -147,9 +138,9 @@ public final class MaintenanceService implements AutoCloseable {
                 failWaiters(new LeaderElectionRefusedException(reason));
               }
             },
-            b.electionInterval,
-            b.healthCheckInterval,
-            b.healthCheckTimeout,
+            config.electionInterval(),
+            config.healthCheckInterval(),
+            config.healthCheckTimeout(),
             "awa-maint-election");
   }
 
@@ -165,6 +156,7 @@ public final class MaintenanceService implements AutoCloseable {
     }
     if (!started) {
       started = true;
+      InstanceHolds.hold(instanceId);
       for (BranchRunner r : runners) {
         r.start();
       }
@@ -172,7 +164,7 @@ public final class MaintenanceService implements AutoCloseable {
       log.info(
           "awa maintenance started: instance {}, layout {}, loops {}",
           instanceId,
-          config.layout,
+          config.layout(),
           loops.keySet());
     }
     return this;
@@ -271,7 +263,7 @@ public final class MaintenanceService implements AutoCloseable {
 
   /** The loop layout. */
   public LoopLayout layout() {
-    return config.layout;
+    return config.layout();
   }
 
   /** What this process last observed of each branch. */
@@ -305,7 +297,7 @@ public final class MaintenanceService implements AutoCloseable {
     }
     for (ScheduledExecutorService loop : loops.values()) {
       try {
-        if (!loop.awaitTermination(config.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!loop.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
           loop.shutdownNow();
           loopsStopped = false;
         }
@@ -317,12 +309,15 @@ public final class MaintenanceService implements AutoCloseable {
     }
     // The release is one statement under the health check's socket timeout; it gets that long
     // even with a zero shutdownTimeout, or the lock would stay behind with a leaked connection.
-    Duration releaseTimeout = config.healthCheckTimeout.multipliedBy(2);
+    Duration releaseTimeout = config.healthCheckTimeout().multipliedBy(2);
     elector.close(
-        config.shutdownTimeout.compareTo(releaseTimeout) > 0
-            ? config.shutdownTimeout
+        config.shutdownTimeout().compareTo(releaseTimeout) > 0
+            ? config.shutdownTimeout()
             : releaseTimeout,
         loopsStopped);
+    if (started) {
+      releaseInstanceRow();
+    }
     List<CompletableFuture<Void>> pending;
     synchronized (leadershipWaiters) {
       pending = List.copyOf(leadershipWaiters);
@@ -330,6 +325,44 @@ public final class MaintenanceService implements AutoCloseable {
     }
     pending.forEach(f -> f.cancel(false));
     log.info("awa maintenance stopped: instance {}", instanceId);
+  }
+
+  /**
+   * This process's {@code awa.runtime_instances} row is shared with its runtime (one instance id
+   * per process): the last of the two to close removes it, so {@code awa status} no longer lists a
+   * process that stopped cleanly.
+   */
+  private void releaseInstanceRow() {
+    if (InstanceHolds.release(instanceId)) {
+      adminWrite(
+          "could not remove instance row " + instanceId,
+          c -> MaintenanceSql.deleteInstance(c, instanceId));
+    }
+  }
+
+  /** A write to the admin tables outside the branches: best effort, logged when it fails. */
+  private interface AdminWork {
+    void apply(java.sql.Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work}; a failure is logged at WARN with {@code failure}, or at DEBUG if null. */
+  private void adminWrite(String failure, AdminWork work) {
+    try {
+      Jdbc.inTransaction(
+          config.dataSource(),
+          config.statementTimeout(),
+          null,
+          c -> {
+            work.apply(c);
+            return null;
+          });
+    } catch (SQLException | RuntimeException e) {
+      if (failure != null) {
+        log.warn("awa maintenance: {}: {}", failure, e.getMessage());
+      } else {
+        log.debug("awa maintenance: could not clear the leader flag: {}", e.getMessage());
+      }
+    }
   }
 
   /** The leader connection's backend pid while leading (or about to), else 0. For tests. */
@@ -342,10 +375,6 @@ public final class MaintenanceService implements AutoCloseable {
     return elector.lastHandOverMicros();
   }
 
-  Context context() {
-    return context;
-  }
-
   /**
    * Called on the election thread, which must stay free for health checks: the admin-table write
    * goes to another thread (a pool that is exhausted must not delay a step-down). It is best
@@ -354,13 +383,14 @@ public final class MaintenanceService implements AutoCloseable {
   private void onGained() {
     CompletableFuture.runAsync(
         () -> {
-          try (Connection c = config.dataSource.getConnection()) {
-            RefreshAdminMetadataBranch.markLeader(c, instanceId, hostname, pid);
-          } catch (SQLException e) {
-            log.warn("awa maintenance: could not flag this instance as leader: {}", e.getMessage());
+          if (!closed) {
+            adminWrite(
+                "could not flag this instance as leader",
+                c -> MaintenanceSql.markLeader(c, instanceId, config.hostname(), config.pid()));
           }
         });
-    Listeners.safely(() -> config.listener.onLeaderGained(instanceId));
+    MaintenanceListener l = config.listener();
+    SafeCall.run(l, () -> l.onLeaderGained(instanceId));
     for (BranchRunner r : runners) {
       r.kick();
     }
@@ -370,74 +400,12 @@ public final class MaintenanceService implements AutoCloseable {
   /** As {@link #onGained()}: the flag is cleared off the election thread, best effort. */
   private void onLost(String reason) {
     CompletableFuture.runAsync(
-        () -> {
-          try (Connection c = config.dataSource.getConnection();
-              PreparedStatement ps = c.prepareStatement(RefreshAdminMetadataBranch.CLEAR_SELF)) {
-            ps.setString(1, instanceId);
-            ps.executeUpdate();
-          } catch (SQLException e) {
-            log.debug("awa maintenance: could not clear the leader flag: {}", e.getMessage());
-          }
-        });
-    Listeners.safely(() -> config.listener.onLeaderLost(instanceId, reason));
-  }
-
-  private List<MaintenanceBranch> branches(Builder b) {
-    List<MaintenanceBranch> all = new ArrayList<>();
-    Duration st = b.statementTimeout;
-    all.add(
-        new PromoteScheduledBranch(
-            b.interval(PROMOTE_SCHEDULED), b.promoteBatchSize, b.promoteMaxBatches, st));
-    all.add(
-        new RescueStaleHeartbeatsBranch(
-            b.interval(RESCUE_STALE_HEARTBEATS),
-            b.rescueBatchSize,
-            b.rescueMaxBatches,
-            st,
-            b.heartbeatStaleness));
-    all.add(
-        new RescueExpiredDeadlinesBranch(
-            b.interval(RESCUE_EXPIRED_DEADLINES), b.rescueBatchSize, b.rescueMaxBatches, st));
-    all.add(
-        new RescueExpiredCallbacksBranch(
-            b.interval(RESCUE_EXPIRED_CALLBACKS), b.rescueBatchSize, b.rescueMaxBatches, st));
-    all.add(
-        new CleanupBranch(
-            b.interval(CLEANUP),
-            b.retention,
-            b.cleanupBatchSize,
-            b.cleanupTimeBudget,
-            st,
-            b.lockTimeout));
-    all.add(new QueueStatsBranch(b.interval(QUEUE_STATS), st));
-    all.add(
-        new PriorityAgingBranch(
-            b.interval(PRIORITY_AGING),
-            b.agingThreshold,
-            b.agingMaxLevels,
-            b.rescueBatchSize,
-            b.rescueMaxBatches,
-            st));
-    all.add(
-        new RefreshAdminMetadataBranch(
-            b.interval(REFRESH_ADMIN_METADATA),
-            st,
-            hostname,
-            pid,
-            this::branchStatus,
-            b.staleInstanceAfter));
-    if (!b.periodicJobs.isEmpty()) {
-      all.add(
-          new CronBranches.Sync(
-              b.interval(CRON_SYNC),
-              List.copyOf(b.periodicJobs.values()),
-              b.objectMapper,
-              b.clock));
-    }
-    all.add(new CronBranches.Evaluate(b.interval(CRON_EVALUATE), st, b.clock));
-    all.removeIf(branch -> b.disabled.contains(branch.name()));
-    all.addAll(b.extraBranches);
-    return all;
+        () ->
+            adminWrite(
+                null, // leadership is often lost because the database is gone: not worth a WARN
+                c -> MaintenanceSql.clearLeaderFlag(c, instanceId)));
+    MaintenanceListener l = config.listener();
+    SafeCall.run(l, () -> l.onLeaderLost(instanceId, reason));
   }
 
   private static String loopName(LoopLayout layout, MaintenanceBranch branch) {
@@ -450,50 +418,39 @@ public final class MaintenanceService implements AutoCloseable {
 
   private static ScheduledExecutorService thread(String loopName) {
     ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "awa-maint-" + loopName);
-              t.setDaemon(true);
-              return t;
-            });
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("awa-maint-" + loopName));
     // On close, a running body may finish, but ticks scheduled for later must not hold shutdown.
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.setRemoveOnCancelPolicy(true);
     return executor;
   }
 
-  private static LeaderElector.ConnectionSource leaderConnectionSource(Builder b) {
-    if (b.leaderJdbcUrl == null) {
-      return b.dataSource::getConnection;
+  private static LeaderElector.ConnectionSource leaderConnectionSource(MaintenanceConfig b) {
+    if (b.leaderJdbcUrl() == null) {
+      return b.dataSource()::getConnection;
     }
     return () -> {
       Properties props = new Properties();
-      if (b.leaderUser != null) {
-        props.setProperty("user", b.leaderUser);
+      if (b.leaderUser() != null) {
+        props.setProperty("user", b.leaderUser());
       }
-      if (b.leaderPassword != null) {
-        props.setProperty("password", b.leaderPassword);
+      if (b.leaderPassword() != null) {
+        props.setProperty("password", b.leaderPassword());
       }
       props.setProperty("ApplicationName", "awa-leader");
       props.setProperty("tcpKeepAlive", "true");
       props.setProperty(
-          "connectTimeout", String.valueOf(Math.max(1, b.healthCheckTimeout.toSeconds())));
-      return DriverManager.getConnection(b.leaderJdbcUrl, props);
+          "connectTimeout", String.valueOf(Math.max(1, b.healthCheckTimeout().toSeconds())));
+      return DriverManager.getConnection(b.leaderJdbcUrl(), props);
     };
   }
 
-  private static String hostname() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "unknown-host";
-    }
-  }
-
   /**
-   * Configuration of a {@link MaintenanceService}. Every setting has a default suited to
-   * production; {@code docs/maintenance.md} says when to change each.
+   * Configuration of a {@link MaintenanceService} (or a {@link MaintenanceRound}). Every setting
+   * has a default suited to production; {@code docs/maintenance.md} says when to change each. A bad
+   * value throws {@link InvalidMaintenanceConfigException} naming the setting and its limits. The
+   * builder is only a way to write the settings: {@link #build()} turns them into an immutable
+   * configuration, and later changes to the builder do not reach a built service.
    */
   public static final class Builder {
     private final DataSource dataSource;
@@ -506,34 +463,26 @@ public final class MaintenanceService implements AutoCloseable {
     private Duration electionInterval = Duration.ofSeconds(5);
     private Duration healthCheckInterval = Duration.ofSeconds(1);
     private Duration healthCheckTimeout = Duration.ofSeconds(2);
-    private Duration statementTimeout = Duration.ofSeconds(30);
+    private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
     private Duration lockTimeout = Duration.ofSeconds(5);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private final Map<String, Duration> intervals = new LinkedHashMap<>();
-    private int promoteBatchSize = 2_000;
-    private int promoteMaxBatches = 10;
-    private int rescueBatchSize = 500;
-    private int rescueMaxBatches = 20;
-    private Duration heartbeatStaleness = Duration.ofSeconds(90);
-    private final Map<String, Duration> retention = new LinkedHashMap<>();
-    private int cleanupBatchSize = 5_000;
-    private Duration cleanupTimeBudget = Duration.ofSeconds(20);
-    private Duration agingThreshold = Duration.ofMinutes(5);
-    private int agingMaxLevels = 3;
     private final Set<String> disabled = new HashSet<>();
+    private PromoteScheduledBranch.Config promote = PromoteScheduledBranch.Config.DEFAULTS;
+    private RescueBranch.Config rescue = RescueBranch.Config.DEFAULTS;
+    private Duration heartbeatStaleness = RescueStaleHeartbeatsBranch.DEFAULT_STALENESS;
+    private CleanupBranch.Config cleanup = CleanupBranch.Config.DEFAULTS;
+    private PriorityAgingBranch.Config aging = PriorityAgingBranch.Config.DEFAULTS;
+    private Duration staleInstanceAfter = RefreshAdminMetadataBranch.DEFAULT_STALE_INSTANCE_AFTER;
     private final List<MaintenanceBranch> extraBranches = new ArrayList<>();
     private final Map<String, PeriodicJob> periodicJobs = new LinkedHashMap<>();
-    private Duration staleInstanceAfter = Duration.ofMinutes(15);
-    private ObjectMapper objectMapper = new ObjectMapper().findAndRegisterModules();
-    private Clock clock = Clock.systemUTC();
+    private ObjectMapper objectMapper;
+    private Clock clock;
     private BranchRunner.OverrunLog overrunLog = BranchRunner.OverrunLog.SLF4J;
     private LongSupplier nanoTime = System::nanoTime;
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-      retention.put("completed", Duration.ofHours(24));
-      retention.put("failed", Duration.ofHours(72));
-      retention.put("cancelled", Duration.ofHours(72));
     }
 
     /**
@@ -557,7 +506,10 @@ public final class MaintenanceService implements AutoCloseable {
       return this;
     }
 
-    /** This process's id in {@code awa.runtime_instances} (default: host-pid-random). */
+    /**
+     * This process's id in {@code awa.runtime_instances} (default: the process's one id,
+     * host-pid-random, which the runtime uses too, so the two share one row).
+     */
     public Builder instanceId(String id) {
       if (id == null || id.isBlank() || id.length() > 200) {
         throw new InvalidMaintenanceConfigException(
@@ -573,7 +525,10 @@ public final class MaintenanceService implements AutoCloseable {
       return this;
     }
 
-    /** The telemetry listener (default: none). */
+    /**
+     * The telemetry listener (default: none). For several, pass {@link
+     * MaintenanceListener#composite}.
+     */
     public Builder listener(MaintenanceListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -585,7 +540,7 @@ public final class MaintenanceService implements AutoCloseable {
      */
     public Builder electionInterval(Duration d) {
       this.electionInterval =
-          check("electionInterval", d, Duration.ofMillis(50), Duration.ofMinutes(10));
+          Limits.range("electionInterval", d, Duration.ofMillis(50), Duration.ofMinutes(10));
       return this;
     }
 
@@ -596,145 +551,179 @@ public final class MaintenanceService implements AutoCloseable {
      */
     public Builder healthCheckInterval(Duration d) {
       this.healthCheckInterval =
-          check("healthCheckInterval", d, Duration.ofMillis(20), Duration.ofMinutes(1));
+          Limits.range("healthCheckInterval", d, Duration.ofMillis(20), Duration.ofMinutes(1));
       return this;
     }
 
     /** Socket timeout of the health check (default 2 s; 50 ms to 1 min). */
     public Builder healthCheckTimeout(Duration d) {
       this.healthCheckTimeout =
-          check("healthCheckTimeout", d, Duration.ofMillis(50), Duration.ofMinutes(1));
+          Limits.range("healthCheckTimeout", d, Duration.ofMillis(50), Duration.ofMinutes(1));
       return this;
     }
 
-    /** {@code SET LOCAL statement_timeout} of every branch transaction (default 30 s). */
+    /**
+     * {@code SET LOCAL statement_timeout} of every branch transaction, cron's included (default 30
+     * s; 100 ms to 1 h).
+     */
     public Builder statementTimeout(Duration d) {
       this.statementTimeout =
-          check("statementTimeout", d, Duration.ofMillis(100), Duration.ofHours(1));
+          Limits.range("statementTimeout", d, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 
-    /** {@code SET LOCAL lock_timeout} of deleting transactions (default 5 s). */
+    /** {@code SET LOCAL lock_timeout} of deleting transactions (default 5 s; 10 ms to 10 min). */
     public Builder lockTimeout(Duration d) {
-      this.lockTimeout = check("lockTimeout", d, Duration.ofMillis(10), Duration.ofMinutes(10));
+      this.lockTimeout =
+          Limits.range("lockTimeout", d, Duration.ofMillis(10), Duration.ofMinutes(10));
       return this;
     }
 
     /** How long {@link MaintenanceService#close()} waits for running bodies (default 10 s). */
     public Builder shutdownTimeout(Duration d) {
-      this.shutdownTimeout = check("shutdownTimeout", d, Duration.ZERO, Duration.ofMinutes(10));
+      this.shutdownTimeout =
+          Limits.range("shutdownTimeout", d, Duration.ZERO, Duration.ofMinutes(10));
       return this;
     }
 
     /** The interval of a built-in branch, by its name (10 ms to 24 h). */
     public Builder interval(String branch, Duration d) {
-      if (!DEFAULT_INTERVALS.containsKey(branch)) {
-        throw new InvalidMaintenanceConfigException(
-            "interval",
-            "unknown branch '" + branch + "'; built-ins are " + DEFAULT_INTERVALS.keySet());
-      }
-      intervals.put(branch, check("interval(" + branch + ")", d, MIN_INTERVAL, MAX_INTERVAL));
+      requireBuiltIn("interval", branch);
+      intervals.put(
+          branch,
+          Limits.range("interval(" + branch + ")", d, Limits.MIN_INTERVAL, Limits.MAX_INTERVAL));
       return this;
     }
 
     /** Turns a built-in branch off (e.g. cleanup when another tool owns retention). */
     public Builder disable(String branch) {
-      if (!DEFAULT_INTERVALS.containsKey(branch)) {
-        throw new InvalidMaintenanceConfigException(
-            "disable",
-            "unknown branch '" + branch + "'; built-ins are " + DEFAULT_INTERVALS.keySet());
-      }
+      requireBuiltIn("disable", branch);
       disabled.add(branch);
       return this;
     }
 
+    private static void requireBuiltIn(String option, String branch) {
+      if (!BranchRegistry.isBuiltIn(branch)) {
+        throw new InvalidMaintenanceConfigException(
+            option,
+            "unknown branch '"
+                + branch
+                + "'; built-ins are "
+                + BranchRegistry.DEFAULT_INTERVALS.keySet());
+      }
+    }
+
     /** Rows per promotion batch (default 2,000; 1 to 50,000). */
     public Builder promoteBatchSize(int n) {
-      this.promoteBatchSize = checkInt("promoteBatchSize", n, 1, 50_000);
+      this.promote = new PromoteScheduledBranch.Config(n, promote.maxBatchesPerTick());
       return this;
     }
 
     /** Promotion batches per tick at most (default 10; 1 to 1,000). */
     public Builder promoteMaxBatchesPerTick(int n) {
-      this.promoteMaxBatches = checkInt("promoteMaxBatchesPerTick", n, 1, 1_000);
+      this.promote = new PromoteScheduledBranch.Config(promote.batchSize(), n);
       return this;
     }
 
-    /** Rows per rescue (and aging) transaction (default 500; 1 to 10,000). */
+    /**
+     * Rows per rescue transaction, for each of the three rescues (default 500; 1 to 10,000).
+     * Priority aging has its own, {@link #priorityAgingBatchSize}.
+     */
     public Builder rescueBatchSize(int n) {
-      this.rescueBatchSize = checkInt("rescueBatchSize", n, 1, 10_000);
+      this.rescue = new RescueBranch.Config(n, rescue.maxBatchesPerTick(), rescue.retryPolicy());
       return this;
     }
 
-    /** Rescue (and aging) batches per tick at most (default 20; 1 to 1,000). */
+    /** Rescue batches per tick at most, for each of the three rescues (default 20; 1 to 1,000). */
     public Builder rescueMaxBatchesPerTick(int n) {
-      this.rescueMaxBatches = checkInt("rescueMaxBatchesPerTick", n, 1, 1_000);
+      this.rescue = new RescueBranch.Config(rescue.batchSize(), n, rescue.retryPolicy());
       return this;
     }
 
-    /** How old a running job's last heartbeat may be before it is rescued (default 90 s). */
+    /**
+     * The backoff of a rescued job's next attempt (default {@link RetryPolicy#exponential()}, as
+     * the runtime's). Give maintenance the same policy as the runtime ({@code
+     * AwaRuntime.Builder#retryPolicy}) so a rescued attempt waits as a failed one does.
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.rescue = new RescueBranch.Config(rescue.batchSize(), rescue.maxBatchesPerTick(), policy);
+      return this;
+    }
+
+    /**
+     * The heartbeat staleness for jobs whose runtime has no {@code awa.runtime_instances} row any
+     * more (default 90 s; 100 ms to 7 days). A job whose runtime is registered is rescued after the
+     * staleness that runtime registered ({@code AwaRuntime.Builder#heartbeatStaleness}), which is
+     * the one setting to change.
+     */
     public Builder heartbeatStaleness(Duration d) {
       this.heartbeatStaleness =
-          check("heartbeatStaleness", d, Duration.ofMillis(100), Duration.ofDays(7));
+          Limits.range("heartbeatStaleness", d, Duration.ofMillis(100), Duration.ofDays(7));
       return this;
     }
 
     /** Retention of a finished state: completed, failed or cancelled (1 s to 3,650 days). */
     public Builder retention(String state, Duration d) {
-      if (!retention.containsKey(state)) {
-        throw new InvalidMaintenanceConfigException(
-            "retention", "state must be completed, failed or cancelled, was '" + state + "'");
-      }
-      retention.put(
-          state,
-          check("retention(" + state + ")", d, Duration.ofSeconds(1), Duration.ofDays(3650)));
+      this.cleanup = cleanup.withRetention(state, d);
       return this;
     }
 
     /** Rows per cleanup delete (default 5,000; 1 to 100,000). */
     public Builder cleanupBatchSize(int n) {
-      this.cleanupBatchSize = checkInt("cleanupBatchSize", n, 1, 100_000);
+      this.cleanup = new CleanupBranch.Config(cleanup.retention(), n, cleanup.timeBudget());
       return this;
     }
 
     /** Time a cleanup tick may spend deleting (default 20 s; 10 ms to 1 h). */
     public Builder cleanupTimeBudget(Duration d) {
-      this.cleanupTimeBudget =
-          check("cleanupTimeBudget", d, Duration.ofMillis(10), Duration.ofHours(1));
+      this.cleanup = new CleanupBranch.Config(cleanup.retention(), cleanup.batchSize(), d);
       return this;
     }
 
     /** Waiting time per priority level raised (default 5 min; 1 s to 7 days). */
     public Builder priorityAgingThreshold(Duration d) {
-      this.agingThreshold =
-          check("priorityAgingThreshold", d, Duration.ofSeconds(1), Duration.ofDays(7));
+      this.aging =
+          new PriorityAgingBranch.Config(
+              d, aging.maxLevels(), aging.batchSize(), aging.maxBatchesPerTick());
       return this;
     }
 
     /** Most levels aging may raise a job above its original priority (default 3; 1 to 3). */
     public Builder priorityAgingMaxLevels(int n) {
-      this.agingMaxLevels = checkInt("priorityAgingMaxLevels", n, 1, 3);
+      this.aging =
+          new PriorityAgingBranch.Config(
+              aging.threshold(), n, aging.batchSize(), aging.maxBatchesPerTick());
+      return this;
+    }
+
+    /** Rows per priority-aging transaction (default 500; 1 to 10,000). */
+    public Builder priorityAgingBatchSize(int n) {
+      this.aging =
+          new PriorityAgingBranch.Config(
+              aging.threshold(), aging.maxLevels(), n, aging.maxBatchesPerTick());
+      return this;
+    }
+
+    /** Priority-aging batches per tick at most (default 20; 1 to 1,000). */
+    public Builder priorityAgingMaxBatchesPerTick(int n) {
+      this.aging =
+          new PriorityAgingBranch.Config(
+              aging.threshold(), aging.maxLevels(), aging.batchSize(), n);
       return this;
     }
 
     /**
-     * Registers an extra branch (the cron hook). Its name must be unique; it runs on the loop it
-     * asks for ({@link MaintenanceLoop#DEDICATED} for its own thread, e.g. a 1-second tick), only
-     * while this process leads, with the built-ins' telemetry.
+     * Registers an extra branch: one class implementing {@link MaintenanceBranch} and this one line
+     * (see "Writing a branch" in docs/maintenance.md). Its name must be unique; it runs on the loop
+     * it asks for ({@link MaintenanceLoop#DEDICATED} for its own thread, e.g. a 1-second tick),
+     * only while this process leads, with the built-ins' telemetry. The built-ins are registered
+     * through the same check.
      */
     public Builder addBranch(MaintenanceBranch branch) {
       Objects.requireNonNull(branch, "branch");
-      String name = branch.name();
-      if (name == null || !name.matches("[a-z][a-z0-9_]{0,62}")) {
-        throw new InvalidMaintenanceConfigException(
-            "branch.name", "must be lower_snake_case, 1 to 63 characters, was '" + name + "'");
-      }
-      if (DEFAULT_INTERVALS.containsKey(name)
-          || extraBranches.stream().anyMatch(b -> b.name().equals(name))) {
-        throw new InvalidMaintenanceConfigException(
-            "branch.name", "'" + name + "' is already registered");
-      }
-      check("branch.interval(" + name + ")", branch.interval(), MIN_INTERVAL, MAX_INTERVAL);
+      List<String> taken = new ArrayList<>(BranchRegistry.DEFAULT_INTERVALS.keySet());
+      extraBranches.forEach(b -> taken.add(b.name()));
+      BranchRegistry.check(branch, taken);
       extraBranches.add(branch);
       return this;
     }
@@ -759,17 +748,20 @@ public final class MaintenanceService implements AutoCloseable {
      */
     public Builder staleInstanceAfter(Duration d) {
       this.staleInstanceAfter =
-          check("staleInstanceAfter", d, Duration.ofMinutes(1), Duration.ofDays(7));
+          Limits.range("staleInstanceAfter", d, Duration.ofMinutes(1), Duration.ofDays(7));
       return this;
     }
 
-    /** The mapper that writes periodic jobs' args (default: Jackson with modules found). */
+    /**
+     * The mapper that writes periodic jobs' args (default: the one {@code AwaClient} uses by
+     * default, Jackson with java.time support).
+     */
     public Builder objectMapper(ObjectMapper mapper) {
       this.objectMapper = Objects.requireNonNull(mapper, "objectMapper");
       return this;
     }
 
-    /** Test hook: the clock cron evaluation uses. */
+    /** Test hook: the clock cron uses instead of the database's. */
     Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -783,27 +775,52 @@ public final class MaintenanceService implements AutoCloseable {
 
     /** Builds the service; call {@link MaintenanceService#start()}. */
     public MaintenanceService build() {
-      return new MaintenanceService(this);
+      return new MaintenanceService(config());
     }
 
-    Duration interval(String branch) {
-      return intervals.getOrDefault(branch, DEFAULT_INTERVALS.get(branch));
+    /**
+     * Builds a {@link MaintenanceRound}: every branch this builder would give a service, run once
+     * per {@link MaintenanceRound#runOnce()} on the calling thread, without an election.
+     */
+    public MaintenanceRound buildRound() {
+      return new MaintenanceRound(config());
     }
 
-    private static Duration check(String field, Duration d, Duration min, Duration max) {
-      if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-        throw new InvalidMaintenanceConfigException(
-            field, "must be between " + min + " and " + max + ", was " + d);
-      }
-      return d;
-    }
-
-    private static int checkInt(String field, int n, int min, int max) {
-      if (n < min || n > max) {
-        throw new InvalidMaintenanceConfigException(
-            field, "must be between " + min + " and " + max + ", was " + n);
-      }
-      return n;
+    /** The immutable configuration; checks every branch as the service will compose them. */
+    MaintenanceConfig config() {
+      MaintenanceConfig c =
+          new MaintenanceConfig(
+              dataSource,
+              leaderJdbcUrl,
+              leaderUser,
+              leaderPassword,
+              instanceId != null ? instanceId : ProcessIdentity.instanceId(),
+              ProcessIdentity.hostname(),
+              ProcessHandle.current().pid(),
+              layout,
+              listener,
+              electionInterval,
+              healthCheckInterval,
+              healthCheckTimeout,
+              statementTimeout,
+              lockTimeout,
+              shutdownTimeout,
+              intervals,
+              disabled,
+              promote,
+              rescue,
+              heartbeatStaleness,
+              cleanup,
+              aging,
+              staleInstanceAfter,
+              List.copyOf(periodicJobs.values()),
+              objectMapper != null ? objectMapper : AwaClient.create(dataSource).objectMapper(),
+              clock,
+              extraBranches,
+              overrunLog,
+              nanoTime);
+      BranchRegistry.compose(c, List::of); // fails now on a branch that cannot be built
+      return c;
     }
   }
 }

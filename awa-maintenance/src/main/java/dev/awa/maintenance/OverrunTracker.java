@@ -3,8 +3,8 @@ package dev.awa.maintenance;
 import java.time.Duration;
 
 /**
- * The overrun state machine of one branch (DESIGN §4), kept free of clocks and threads so it can be
- * tested with injected durations. Not thread-safe: one branch runs on one loop thread.
+ * The overrun state machine of one branch, kept free of clocks and threads so it can be tested with
+ * injected durations. Not thread-safe: one branch runs on one loop thread.
  *
  * <p>A body longer than {@value #OVERRUN_RATIO}× the interval is an overrun sample, shorter than
  * {@value #ON_TIME_RATIO}× an on-time sample; anything between is neutral and neither counts nor

@@ -1,6 +1,7 @@
 package dev.awa.maintenance;
 
-import java.sql.PreparedStatement;
+import dev.awa.core.internal.SafeCall;
+import dev.awa.core.internal.store.MaintenanceSql;
 import java.time.Duration;
 
 /**
@@ -8,34 +9,47 @@ import java.time.Duration;
  * priority level higher (a smaller number), once per further threshold of waiting, so low priority
  * work cannot starve forever behind a steady stream of high-priority jobs. Bounded: the first raise
  * records {@code original_priority}, and a job is never raised more than {@code maxLevels} levels
- * above it (nor above priority 1).
+ * above it (nor above priority 1). See {@link MaintenanceSql#ageWaitingJobs}.
  */
 final class PriorityAgingBranch implements MaintenanceBranch {
+  /** The branch name. */
+  static final String NAME = "priority_aging";
+
+  /** Default interval: 60 s. */
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+
   /**
-   * The MATERIALIZED CTE (so the LIMIT is applied once) takes candidates oldest first with {@code
-   * SKIP LOCKED} (claimers hold the rows they are taking; waiting on them is pointless) through
-   * {@code jobs_available_run_at_idx}. The outer update is a compare-and-set on the priority the
-   * subquery saw, and the threshold grows with each level already raised, so two leaders running it
-   * at once raise a job one level, not two. Parameters: threshold millis, max levels, batch size.
+   * @param threshold waiting time per level raised (option {@code priorityAgingThreshold}; default
+   *     5 min, 1 s to 7 days)
+   * @param maxLevels most levels above the original priority (option {@code
+   *     priorityAgingMaxLevels}; default 3, 1 to 3)
+   * @param batchSize rows per aging transaction (option {@code priorityAgingBatchSize}; default
+   *     500, 1 to 10,000)
+   * @param maxBatchesPerTick batches per tick at most (option {@code
+   *     priorityAgingMaxBatchesPerTick}; default 20, 1 to 1,000)
    */
-  static final String AGE =
-      "WITH p AS MATERIALIZED (SELECT id, priority FROM awa.jobs"
-          + " WHERE state = 'available' AND priority > 1"
-          + " AND run_at < now() - ? * interval '1 millisecond'"
-          + " * (coalesce(original_priority, priority) - priority + 1)"
-          + " AND coalesce(original_priority, priority) - priority < ?"
-          + " ORDER BY run_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
-          + " UPDATE awa.jobs j SET priority = j.priority - 1,"
-          + " original_priority = coalesce(j.original_priority, j.priority)"
-          + " FROM p WHERE j.id = p.id AND j.state = 'available' AND j.priority = p.priority";
+  record Config(Duration threshold, int maxLevels, int batchSize, int maxBatchesPerTick) {
+    static final Config DEFAULTS = new Config(Duration.ofMinutes(5), 3, 500, 20);
+
+    Config {
+      Limits.range("priorityAgingThreshold", threshold, Duration.ofSeconds(1), Duration.ofDays(7));
+      Limits.range("priorityAgingMaxLevels", maxLevels, 1, 3);
+      Limits.range("priorityAgingBatchSize", batchSize, 1, 10_000);
+      Limits.range("priorityAgingMaxBatchesPerTick", maxBatchesPerTick, 1, 1_000);
+    }
+  }
 
   private final Duration interval;
-  private final Duration threshold;
-  private final int maxLevels;
-  private final int batchSize;
-  private final int maxBatches;
+  private final Config config;
   private final Duration statementTimeout;
 
+  PriorityAgingBranch(Duration interval, Config config, Duration statementTimeout) {
+    this.interval = interval;
+    this.config = config;
+    this.statementTimeout = statementTimeout;
+  }
+
+  /** For tests. */
   PriorityAgingBranch(
       Duration interval,
       Duration threshold,
@@ -43,17 +57,12 @@ final class PriorityAgingBranch implements MaintenanceBranch {
       int batchSize,
       int maxBatches,
       Duration statementTimeout) {
-    this.interval = interval;
-    this.threshold = threshold;
-    this.maxLevels = maxLevels;
-    this.batchSize = batchSize;
-    this.maxBatches = maxBatches;
-    this.statementTimeout = statementTimeout;
+    this(interval, new Config(threshold, maxLevels, batchSize, maxBatches), statementTimeout);
   }
 
   @Override
   public String name() {
-    return MaintenanceService.PRIORITY_AGING;
+    return NAME;
   }
 
   @Override
@@ -63,17 +72,11 @@ final class PriorityAgingBranch implements MaintenanceBranch {
 
   @Override
   public void run(BranchContext ctx) throws Exception {
-    int total = 0;
-    for (int batch = 0; batch < maxBatches && ctx.isLeader(); batch++) {
-      int n = ageBatch(ctx);
-      total += n;
-      if (n < batchSize) {
-        break;
-      }
-    }
+    int total =
+        Batches.untilCaughtUp(
+            ctx, config.batchSize(), config.maxBatchesPerTick(), () -> ageBatch(ctx));
     if (total > 0) {
-      int count = total;
-      Listeners.safely(() -> ctx.listener().onAged(count));
+      SafeCall.run(ctx.listener(), () -> ctx.listener().onAged(total));
     }
   }
 
@@ -81,13 +84,8 @@ final class PriorityAgingBranch implements MaintenanceBranch {
     return ctx.inTransaction(
         statementTimeout,
         null,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(AGE)) {
-            ps.setLong(1, threshold.toMillis());
-            ps.setInt(2, maxLevels);
-            ps.setInt(3, batchSize);
-            return ps.executeUpdate();
-          }
-        });
+        c ->
+            MaintenanceSql.ageWaitingJobs(
+                c, config.threshold(), config.maxLevels(), config.batchSize()));
   }
 }

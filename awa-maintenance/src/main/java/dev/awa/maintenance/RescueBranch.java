@@ -1,125 +1,98 @@
 package dev.awa.maintenance;
 
-import dev.awa.core.internal.JobColumns;
-import java.sql.Array;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.awa.core.RetryPolicy;
+import dev.awa.core.internal.SafeCall;
+import dev.awa.core.internal.store.MaintenanceSql;
+import dev.awa.core.internal.store.MaintenanceSql.RescueCandidate;
+import dev.awa.core.internal.store.MaintenanceSql.RescueKind;
+import dev.awa.core.internal.store.MaintenanceSql.RescueRetry;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * The shared shape of the three rescues. Each batch is one transaction of two statements over rows
- * the rescue takes with {@code FOR UPDATE SKIP LOCKED}:
+ * The shared shape of the three rescues. Each batch is one transaction over rows the rescue takes
+ * with {@code FOR UPDATE SKIP LOCKED} (see {@link MaintenanceSql}):
  *
  * <ol>
  *   <li>rows with attempts left move to {@code awa.scheduled_jobs} as {@code retryable}, due after
- *       2^attempt s plus up to 25 % jitter, capped at 24 h (computed in SQL);
+ *       the configured {@link RetryPolicy}'s backoff for the attempt that was running (default
+ *       2^attempt s plus up to 25 % jitter, capped at 24 h), on the database clock;
  *   <li>rows whose attempts are spent become {@code failed}.
  * </ol>
  *
  * Both append an error entry ({@code error_class} {@code rescue.<kind>}) saying why. Both are
- * fenced at the moment they write: the outer statement matches the {@code (id, run_lease)} the
- * locking subquery returned and re-checks the state, and the locking subquery re-evaluates its
- * condition on the newest row version (a heartbeat or completion that committed first wins and the
- * row is left alone). A job that was rescued while running gets {@code pg_notify('awa_job_cancel',
- * id)} so its handler, in whatever process, sees its cancel flag.
+ * fenced: the pick holds the rows locked and its condition is re-evaluated on the newest row
+ * version (a heartbeat or completion that committed first wins and the row is left alone), and the
+ * writes match the {@code (id, run_lease)} and state the pick saw. A job that was rescued while
+ * running gets {@code pg_notify('awa_job_cancel', id)} so its handler, in whatever process, sees
+ * its cancel flag.
  */
 abstract class RescueBranch implements MaintenanceBranch {
-  /** Backoff in SQL, same formula as core's ExponentialBackoff. */
-  static final String BACKOFF =
-      "now() + least(interval '24 hours',"
-          + " power(2, least(attempt, 30)) * (1 + 0.25 * random()) * interval '1 second')";
+  /** Default interval of each rescue: 30 s. */
+  static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
-  static final String NOTIFY_CANCEL =
-      "SELECT pg_notify('awa_job_cancel', x::text) FROM unnest(?::bigint[]) AS x";
+  /**
+   * The settings every rescue has (each of the three rescues applies them to itself).
+   *
+   * @param batchSize rows per rescue transaction (option {@code rescueBatchSize}; default 500, 1 to
+   *     10,000)
+   * @param maxBatchesPerTick batches per tick at most (option {@code rescueMaxBatchesPerTick};
+   *     default 20, 1 to 1,000)
+   * @param retryPolicy the delay before a rescued job's next attempt (option {@code retryPolicy};
+   *     default {@link RetryPolicy#exponential()}, the runtime's default)
+   */
+  record Config(int batchSize, int maxBatchesPerTick, RetryPolicy retryPolicy) {
+    static final Config DEFAULTS = new Config(500, 20, RetryPolicy.exponential());
+
+    Config {
+      Limits.range("rescueBatchSize", batchSize, 1, 10_000);
+      Limits.range("rescueMaxBatchesPerTick", maxBatchesPerTick, 1, 1_000);
+      Objects.requireNonNull(retryPolicy, "retryPolicy");
+    }
+
+    /** With the default retry policy. */
+    Config(int batchSize, int maxBatchesPerTick) {
+      this(batchSize, maxBatchesPerTick, RetryPolicy.exponential());
+    }
+  }
 
   private final String kind;
+  private final RescueKind writes;
   private final boolean notifiesCancel;
   private final Duration interval;
-  private final int batchSize;
-  private final int maxBatches;
+  private final Config config;
   private final Duration statementTimeout;
-  private final String retrySql;
-  private final String failSql;
 
   /**
    * @param kind metric tag and error-class suffix: heartbeat, deadline, callback_timeout
+   * @param fromState the state rescued rows are in
    * @param notifiesCancel whether rescued rows may still have a running handler to tell
-   * @param state the literal state rescued rows are in (so the partial index applies)
-   * @param candidate predicate over a candidate row, may have one millis parameter
-   * @param order the column of the partial index to walk
-   * @param message SQL text expression over the row giving the error message
    */
   RescueBranch(
       String kind,
+      String fromState,
       boolean notifiesCancel,
       Duration interval,
-      int batchSize,
-      int maxBatches,
-      Duration statementTimeout,
-      String state,
-      String candidate,
-      String order,
-      String message) {
+      Config config,
+      Duration statementTimeout) {
     this.kind = kind;
+    this.writes = new RescueKind(fromState, "rescue." + kind);
     this.notifiesCancel = notifiesCancel;
     this.interval = interval;
-    this.batchSize = batchSize;
-    this.maxBatches = maxBatches;
+    this.config = config;
     this.statementTimeout = statementTimeout;
-    String entry =
-        "jsonb_build_array(jsonb_build_object('attempt', attempt, 'at', now(),"
-            + " 'error_class', 'rescue."
-            + kind
-            + "', 'message', "
-            + message
-            + "))";
-    // MATERIALIZED: the LIMIT must bound the batch (see JobColumns.move); the CTE is read once.
-    String pick =
-        "picked AS MATERIALIZED (SELECT id, run_lease FROM awa.jobs WHERE state = '"
-            + state
-            + "' AND "
-            + candidate
-            + " AND attempt %s max_attempts ORDER BY "
-            + order
-            + ", id LIMIT ? FOR UPDATE SKIP LOCKED)";
-    // The fence at the moment of writing: the lease and state the pick saw.
-    String fence =
-        "(id, run_lease) IN (SELECT id, run_lease FROM picked) AND state = '" + state + "'";
-    this.retrySql =
-        JobColumns.move(
-            pick.formatted("<"),
-            "awa.jobs",
-            fence,
-            "awa.scheduled_jobs",
-            Map.of(
-                "state", "'retryable'",
-                "run_at", BACKOFF,
-                "errors", "errors || " + entry,
-                "heartbeat_at", "NULL",
-                "deadline_at", "NULL",
-                "callback_timeout_at", "NULL"));
-    this.failSql =
-        "WITH "
-            + pick.formatted(">=")
-            + ", f AS (UPDATE awa.jobs SET state = 'failed', finalized_at = now(),"
-            + " callback_timeout_at = NULL, errors = errors || "
-            + entry
-            + " WHERE "
-            + fence
-            + " RETURNING id) SELECT id FROM f";
   }
+
+  /** Takes up to {@code limit} rows to rescue, locked, in index order. */
+  abstract List<RescueCandidate> pick(Connection c, int limit) throws SQLException;
 
   /** Metric tag and error-class suffix: heartbeat, deadline, callback_timeout. */
   final String kind() {
     return kind;
-  }
-
-  /** Binds the candidate's parameter (if any) at {@code index}; returns the next index. */
-  int bindCandidate(PreparedStatement ps, int index) throws java.sql.SQLException {
-    return index;
   }
 
   @Override
@@ -134,20 +107,20 @@ abstract class RescueBranch implements MaintenanceBranch {
 
   @Override
   public void run(BranchContext ctx) throws Exception {
-    int rescued = 0;
-    int failed = 0;
-    for (int batch = 0; batch < maxBatches && ctx.isLeader(); batch++) {
-      int[] r = rescueBatch(ctx);
-      rescued += r[0] + r[1];
-      failed += r[1];
-      if (r[0] + r[1] < batchSize) {
-        break;
-      }
-    }
+    int[] failed = {0};
+    int rescued =
+        Batches.untilCaughtUp(
+            ctx,
+            config.batchSize(),
+            config.maxBatchesPerTick(),
+            () -> {
+              int[] r = rescueBatch(ctx);
+              failed[0] += r[1];
+              return r[0] + r[1];
+            });
     if (rescued > 0) {
-      int count = rescued;
-      int dead = failed;
-      Listeners.safely(() -> ctx.listener().onRescued(kind, count, dead));
+      int dead = failed[0];
+      SafeCall.run(ctx.listener(), () -> ctx.listener().onRescued(kind, rescued, dead));
     }
   }
 
@@ -157,36 +130,23 @@ abstract class RescueBranch implements MaintenanceBranch {
         statementTimeout,
         null,
         c -> {
-          List<Long> ids = new ArrayList<>();
-          int retried = 0;
-          try (PreparedStatement ps = c.prepareStatement(retrySql)) {
-            ps.setInt(bindCandidate(ps, 1), batchSize);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                ids.add(rs.getLong(1));
-                retried++;
-              }
+          List<RescueRetry> retry = new ArrayList<>();
+          List<RescueCandidate> fail = new ArrayList<>();
+          for (RescueCandidate candidate : pick(c, config.batchSize())) {
+            if (candidate.hasAttemptsLeft()) {
+              retry.add(
+                  new RescueRetry(candidate, config.retryPolicy().backoff(candidate.attempt())));
+            } else {
+              fail.add(candidate);
             }
           }
-          int failedCount = 0;
-          try (PreparedStatement ps = c.prepareStatement(failSql)) {
-            ps.setInt(bindCandidate(ps, 1), batchSize);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                ids.add(rs.getLong(1));
-                failedCount++;
-              }
-            }
+          List<Long> ids = new ArrayList<>(MaintenanceSql.retryRescued(c, writes, retry));
+          int retried = ids.size();
+          ids.addAll(MaintenanceSql.failRescued(c, writes, fail));
+          if (notifiesCancel) {
+            MaintenanceSql.notifyCancel(c, ids);
           }
-          if (notifiesCancel && !ids.isEmpty()) {
-            // Delivered at commit, so a handler never sees a cancel that was rolled back.
-            Array arr = c.createArrayOf("bigint", ids.toArray());
-            try (PreparedStatement ps = c.prepareStatement(NOTIFY_CANCEL)) {
-              ps.setArray(1, arr);
-              ps.execute();
-            }
-          }
-          return new int[] {retried, failedCount};
+          return new int[] {retried, ids.size() - retried};
         });
   }
 }

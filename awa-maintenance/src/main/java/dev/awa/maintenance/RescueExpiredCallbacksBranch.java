@@ -1,6 +1,11 @@
 package dev.awa.maintenance;
 
+import dev.awa.core.internal.store.MaintenanceSql;
+import dev.awa.core.internal.store.MaintenanceSql.RescueCandidate;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code rescue_expired_callbacks}: parked jobs whose external callback did not arrive before its
@@ -9,23 +14,25 @@ import java.time.Duration;
  * is sent.
  */
 final class RescueExpiredCallbacksBranch extends RescueBranch {
+  /** The branch name. */
+  static final String NAME = "rescue_expired_callbacks";
+
+  RescueExpiredCallbacksBranch(Duration interval, Config config, Duration timeout) {
+    super("callback_timeout", "waiting_external", false, interval, config, timeout);
+  }
+
+  /** For tests: default retry policy. */
   RescueExpiredCallbacksBranch(Duration interval, int batchSize, int maxBatches, Duration timeout) {
-    super(
-        "callback_timeout",
-        false,
-        interval,
-        batchSize,
-        maxBatches,
-        timeout,
-        "waiting_external",
-        "callback_timeout_at < now()",
-        "callback_timeout_at",
-        "format('rescued: callback %s timed out at %s without a resolution (attempt %s of %s)',"
-            + " callback_id, callback_timeout_at, attempt, max_attempts)");
+    this(interval, new Config(batchSize, maxBatches), timeout);
   }
 
   @Override
   public String name() {
-    return MaintenanceService.RESCUE_EXPIRED_CALLBACKS;
+    return NAME;
+  }
+
+  @Override
+  List<RescueCandidate> pick(Connection c, int limit) throws SQLException {
+    return MaintenanceSql.pickExpiredCallbacks(c, limit);
   }
 }

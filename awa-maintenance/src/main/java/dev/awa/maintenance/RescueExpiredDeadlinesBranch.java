@@ -1,6 +1,11 @@
 package dev.awa.maintenance;
 
+import dev.awa.core.internal.store.MaintenanceSql;
+import dev.awa.core.internal.store.MaintenanceSql.RescueCandidate;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code rescue_expired_deadlines}: running jobs past their deadline (the handler hangs or ignores
@@ -8,23 +13,25 @@ import java.time.Duration;
  * jobs_deadline_idx}.
  */
 final class RescueExpiredDeadlinesBranch extends RescueBranch {
+  /** The branch name. */
+  static final String NAME = "rescue_expired_deadlines";
+
+  RescueExpiredDeadlinesBranch(Duration interval, Config config, Duration timeout) {
+    super("deadline", "running", true, interval, config, timeout);
+  }
+
+  /** For tests: default retry policy. */
   RescueExpiredDeadlinesBranch(Duration interval, int batchSize, int maxBatches, Duration timeout) {
-    super(
-        "deadline",
-        true,
-        interval,
-        batchSize,
-        maxBatches,
-        timeout,
-        "running",
-        "deadline_at < now()",
-        "deadline_at",
-        "format('rescued: deadline %s passed while the attempt was still running"
-            + " (attempt %s of %s)', deadline_at, attempt, max_attempts)");
+    this(interval, new Config(batchSize, maxBatches), timeout);
   }
 
   @Override
   public String name() {
-    return MaintenanceService.RESCUE_EXPIRED_DEADLINES;
+    return NAME;
+  }
+
+  @Override
+  List<RescueCandidate> pick(Connection c, int limit) throws SQLException {
+    return MaintenanceSql.pickExpiredDeadlines(c, limit);
   }
 }

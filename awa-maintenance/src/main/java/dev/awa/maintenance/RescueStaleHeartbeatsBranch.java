@@ -1,44 +1,50 @@
 package dev.awa.maintenance;
 
-import java.sql.PreparedStatement;
+import dev.awa.core.internal.store.MaintenanceSql;
+import dev.awa.core.internal.store.MaintenanceSql.RescueCandidate;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code rescue_stale_heartbeats}: running jobs whose worker stopped heartbeating for longer than
- * the staleness limit (its process is presumed dead) are retried or failed. Walks {@code
- * jobs_heartbeat_idx}.
+ * the staleness limit (its process is presumed dead) are retried or failed. The limit of a job is
+ * the one its runtime registered ({@code heartbeat_staleness_ms} in its {@code
+ * awa.runtime_instances} row), so the runtime's {@code heartbeatStaleness} is the one setting; the
+ * fallback (maintenance's {@code heartbeatStaleness}, default 90 s) applies to jobs whose runtime
+ * has no row any more. Walks {@code jobs_heartbeat_idx}.
  */
 final class RescueStaleHeartbeatsBranch extends RescueBranch {
-  private final Duration staleness;
+  /** The branch name. */
+  static final String NAME = "rescue_stale_heartbeats";
+
+  /** Default fallback staleness: 90 s, the runtime's default. */
+  static final Duration DEFAULT_STALENESS = Duration.ofSeconds(90);
+
+  private final Duration fallbackStaleness;
 
   RescueStaleHeartbeatsBranch(
+      Duration interval, Config config, Duration timeout, Duration fallbackStaleness) {
+    super("heartbeat", "running", true, interval, config, timeout);
+    this.fallbackStaleness =
+        Limits.range(
+            "heartbeatStaleness", fallbackStaleness, Duration.ofMillis(100), Duration.ofDays(7));
+  }
+
+  /** For tests: default retry policy. */
+  RescueStaleHeartbeatsBranch(
       Duration interval, int batchSize, int maxBatches, Duration timeout, Duration staleness) {
-    super(
-        "heartbeat",
-        true,
-        interval,
-        batchSize,
-        maxBatches,
-        timeout,
-        "running",
-        "heartbeat_at < now() - ? * interval '1 millisecond'",
-        "heartbeat_at",
-        "format('rescued: no heartbeat since %s, longer than the staleness limit of "
-            + staleness.toMillis()
-            + " ms; the worker is presumed dead (attempt %s of %s)',"
-            + " heartbeat_at, attempt, max_attempts)");
-    this.staleness = staleness;
+    this(interval, new Config(batchSize, maxBatches), timeout, staleness);
   }
 
   @Override
   public String name() {
-    return MaintenanceService.RESCUE_STALE_HEARTBEATS;
+    return NAME;
   }
 
   @Override
-  int bindCandidate(PreparedStatement ps, int index) throws SQLException {
-    ps.setLong(index, staleness.toMillis());
-    return index + 1;
+  List<RescueCandidate> pick(Connection c, int limit) throws SQLException {
+    return MaintenanceSql.pickStaleHeartbeats(c, fallbackStaleness, limit);
   }
 }

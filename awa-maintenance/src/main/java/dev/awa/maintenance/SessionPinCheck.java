@@ -1,5 +1,6 @@
 package dev.awa.maintenance;
 
+import dev.awa.core.internal.DaemonThreads;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,13 +45,7 @@ final class SessionPinCheck implements AutoCloseable {
   SessionPinCheck(LeaderElector.ConnectionSource source, Duration timeout, String threadName) {
     this.source = source;
     this.timeout = timeout;
-    this.opener =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, threadName);
-              t.setDaemon(true);
-              return t;
-            });
+    this.opener = Executors.newSingleThreadExecutor(DaemonThreads.named(threadName));
   }
 
   /**

@@ -96,7 +96,7 @@ class RefreshHistoryTest {
             + " FROM generate_series(1, 150) g");
     branch.run(ctx);
     assertThat(db.queryLong("SELECT count(*) FROM awa.leader_history"))
-        .isEqualTo(RefreshAdminMetadataBranch.LEADER_HISTORY_ROWS);
+        .isEqualTo(dev.awa.core.internal.store.MaintenanceSql.LEADER_HISTORY_ROWS);
     assertThat(
             db.queryLong(
                 "SELECT count(*) FROM awa.leader_history WHERE instance_id = 'test-instance'"))

@@ -12,8 +12,8 @@ import dev.awa.core.JobRow;
 import dev.awa.core.NewJob;
 import dev.awa.maintenance.LoopLayout;
 import dev.awa.maintenance.MaintenanceListener;
+import dev.awa.maintenance.MaintenanceRound;
 import dev.awa.maintenance.MaintenanceService;
-import dev.awa.maintenance.SecondLeader;
 import dev.awa.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -329,13 +329,22 @@ public final class LongHorizonScenario implements Scenario {
       Thread overlapThread = null;
       AtomicLong secondFailures = new AtomicLong();
       if (overlap) {
-        SecondLeader leader2 =
-            new SecondLeader(db.newDataSource(4, "awa-bench-lh-leader2"), second, STALENESS);
+        // Every branch of a service with the service's own defaults, run round after round with
+        // the election bypassed, so the overlap with the real leader is forced. Only
+        // refresh_admin_metadata is left out: it would flag this round as the leader in
+        // awa.runtime_instances, which the overlap does not need.
+        MaintenanceRound leader2 =
+            MaintenanceService.builder(db.newDataSource(4, "awa-bench-lh-leader2"))
+                .instanceId("awa-bench-second-leader")
+                .listener(second)
+                .heartbeatStaleness(STALENESS)
+                .disable(MaintenanceService.REFRESH_ADMIN_METADATA)
+                .buildRound();
         overlapThread =
             new Thread(
                 () -> {
                   while (System.nanoTime() - start < runNanos + TimeUnit.SECONDS.toNanos(5)) {
-                    secondFailures.addAndGet(leader2.runRound());
+                    secondFailures.addAndGet(leader2.runOnce().size());
                     try {
                       Thread.sleep(250);
                     } catch (InterruptedException e) {
