@@ -9,10 +9,12 @@ import dev.awa.core.JobRow;
 import dev.awa.core.JobState;
 import dev.awa.core.NewJob;
 import dev.awa.core.RetryPolicy;
+import dev.awa.core.internal.InstanceHolds;
 import dev.awa.core.internal.ProcessIdentity;
 import dev.awa.testing.AwaTest;
 import dev.awa.testing.TestDatabase;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,6 +147,42 @@ class SetOnceTest {
     assertThat(c.rescue().retryPolicy()).isSameAs(policy);
     assertThat(MaintenanceService.builder(db.dataSource()).config().rescue().retryPolicy())
         .isSameAs(RetryPolicy.exponential());
+  }
+
+  @Test
+  void exactlyOneOfManyConcurrentHoldersIsTheLastToRelease() throws Exception {
+    String id = "holds-" + System.nanoTime();
+    int threads = 8;
+    int rounds = 500;
+    InstanceHolds.hold(id); // kept until the end, so no release in the race is the last
+    java.util.concurrent.atomic.AtomicInteger lastReleases =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    List<Thread> workers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < rounds; i++) {
+                  InstanceHolds.hold(id);
+                  if (InstanceHolds.release(id)) {
+                    lastReleases.incrementAndGet();
+                  }
+                }
+              });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    assertThat(lastReleases).hasValue(0);
+    assertThat(InstanceHolds.release(id)).isTrue();
   }
 
   private long dbNowMillis() {
