@@ -4,6 +4,7 @@ import dev.awa.core.InvalidArgumentException;
 import dev.awa.core.internal.Jdbc;
 import dev.awa.core.internal.PgText;
 import dev.awa.core.internal.store.CronSql;
+import dev.awa.core.internal.store.MaintenanceSql;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -22,9 +23,13 @@ public final class CronAdmin {
   private final DataSource dataSource;
   private final Clock clock;
 
-  /** Admin over {@code dataSource} using the system clock. */
+  /**
+   * Admin over {@code dataSource} using the database clock (like every due-versus-scheduled
+   * decision of maintenance): a resumed schedule restarts from the database's {@code now()}.
+   */
   public CronAdmin(DataSource dataSource) {
-    this(dataSource, Clock.systemUTC());
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.clock = null;
   }
 
   /** Admin over {@code dataSource} with an explicit clock (tests). */
@@ -35,8 +40,16 @@ public final class CronAdmin {
 
   /** Every schedule in the database, by name. */
   public List<CronSchedule> list() {
-    Instant now = clock.instant();
-    List<CronSql.Listed> rows = Jdbc.withConnection(dataSource, "cron list", CronSql::allSchedules);
+    Instant[] at = new Instant[1];
+    List<CronSql.Listed> rows =
+        Jdbc.withConnection(
+            dataSource,
+            "cron list",
+            c -> {
+              at[0] = clock != null ? clock.instant() : MaintenanceSql.databaseNow(c);
+              return CronSql.allSchedules(c);
+            });
+    Instant now = at[0];
     List<CronSchedule> out = new ArrayList<>(rows.size());
     for (CronSql.Listed r : rows) {
       Instant lastFire = r.lastFireAt();
@@ -76,7 +89,7 @@ public final class CronAdmin {
   /** Resumes a schedule from now (fires missed while paused are not replayed). */
   public boolean resume(String name) {
     checkName(name);
-    Instant now = clock.instant();
+    Instant now = clock != null ? clock.instant() : null; // null: the database's now()
     return Jdbc.withConnection(dataSource, "cron resume", c -> CronSql.resume(c, name, now));
   }
 

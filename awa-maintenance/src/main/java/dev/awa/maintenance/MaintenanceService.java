@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * urgent loop and a hygiene loop, so slow hygiene never delays promotion or rescue. Every tick
  * first checks leadership. See {@code docs/maintenance.md}.
  *
+ * <p><b>Composition.</b> The service holds the immutable configuration its {@link Builder} built
+ * once. Its branches are the built-ins (each one class owning its name, default interval and
+ * settings, listed one line each in {@code BranchRegistry}) and those added with {@link
+ * Builder#addBranch}, all registered through the same checks; {@link MaintenanceRound} runs the
+ * same list once. The service shares its instance id, and so its {@code awa.runtime_instances} row,
+ * with the process's runtime; the last of the two to close removes the row.
+ *
  * <p><b>Hand-over.</b> {@link #close()} stops the loops, then unlocks and announces the release
  * with a NOTIFY; a waiting follower takes over within about a second, without the grace a crash
  * takeover needs. {@link #whenLeader()} and {@link #awaitLeadership(Duration)} wait for this

@@ -218,6 +218,24 @@ class CronTest {
   }
 
   @Test
+  void byDefaultSyncEvaluationAndResumeUseTheDatabaseClock() {
+    long before = db.queryLong("SELECT (extract(epoch FROM now()) * 1000)::bigint");
+    declare(db.dataSource(), null, everyMinute("db", MissedFirePolicy.CATCH_UP, 10));
+    String started = "SELECT (extract(epoch FROM last_fire_at) * 1000)::bigint FROM awa.cron_jobs";
+    long syncedAt = db.queryLong(started);
+    assertThat(syncedAt).isGreaterThanOrEqualTo(before);
+    // An hour in the past by the database's clock: due fires are found without an app clock.
+    db.update("UPDATE awa.cron_jobs SET last_fire_at = now() - interval '1 hour'");
+    assertThat(new CronEvaluator(db.dataSource()).evaluate(null)).isEqualTo(10);
+    CronAdmin admin = new CronAdmin(db.dataSource());
+    assertThat(admin.pause("db")).isTrue();
+    db.update("UPDATE awa.cron_jobs SET last_fire_at = now() - interval '1 hour'");
+    long beforeResume = db.queryLong("SELECT (extract(epoch FROM now()) * 1000)::bigint");
+    assertThat(admin.resume("db")).isTrue();
+    assertThat(db.queryLong(started)).isGreaterThanOrEqualTo(beforeResume);
+  }
+
+  @Test
   void syncIsAdditiveAndKeepsPauseAndLastFire() {
     declare(db.dataSource(), T0, everyMinute("one", MissedFirePolicy.COALESCE, 1));
     declare(db.dataSource(), T0, everyMinute("two", MissedFirePolicy.COALESCE, 1));

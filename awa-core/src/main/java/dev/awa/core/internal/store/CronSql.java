@@ -137,12 +137,13 @@ public final class CronSql {
 
   /**
    * Resumes by primary key. Resuming does not replay fires missed while paused: the schedule
-   * restarts from now (parameters 1 and 2).
+   * restarts from now (parameters 1 and 2; null means the database's {@code now()}).
    */
   static final String RESUME =
       """
       UPDATE awa.cron_jobs SET paused = false, updated_at = now(),
-        last_fire_at = greatest(coalesce(last_fire_at, ?), ?)
+        last_fire_at = greatest(coalesce(last_fire_at, coalesce(?::timestamptz, now())),
+          coalesce(?::timestamptz, now()))
       WHERE name = ?
       """;
 
@@ -274,7 +275,9 @@ public final class CronSql {
     return byName(c, DELETE, name);
   }
 
-  /** Resumes from {@code now}; false when the schedule does not exist. */
+  /**
+   * Resumes from {@code now} (null: the database's time); false when the schedule does not exist.
+   */
   public static boolean resume(Connection c, String name, Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(RESUME)) {
       PgTime.bind(ps, 1, now);
