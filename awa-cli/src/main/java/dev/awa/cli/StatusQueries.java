@@ -3,6 +3,7 @@ package dev.awa.cli;
 import dev.awa.core.JobRow;
 import dev.awa.core.JobState;
 import dev.awa.core.internal.JobColumns;
+import dev.awa.core.internal.store.StatusSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,39 +11,16 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Every statement the CLI reads with, in one place. Jobs live in two tables (awa.jobs and
- * awa.scheduled_jobs, same columns), so every read covers both. States are SQL literals, never
- * parameters, so PostgreSQL can use the partial indexes that are defined on them.
+ * The CLI's own reads; the queue and runtime reads it shares with the dashboard are awa-core's
+ * {@link StatusSql}. Jobs live in two tables (awa.jobs and awa.scheduled_jobs, same columns), so
+ * every read covers both. States are SQL literals, never parameters, so PostgreSQL can use the
+ * partial indexes that are defined on them.
  */
 final class StatusQueries {
   private StatusQueries() {}
-
-  /** Job counts per queue and state, across both tables. */
-  static final String COUNTS_BY_QUEUE_AND_STATE =
-      """
-      SELECT queue, state, count(*) AS jobs
-        FROM (SELECT queue, state FROM awa.jobs
-              UNION ALL
-              SELECT queue, state FROM awa.scheduled_jobs) AS all_jobs
-       GROUP BY queue, state
-      """;
-
-  /** Age of the oldest due, available job per queue: how far behind its workers are. */
-  static final String LAG_BY_QUEUE =
-      """
-      SELECT queue, extract(epoch FROM now() - min(run_at))::float8 AS lag_seconds
-        FROM awa.jobs
-       WHERE state = 'available' AND run_at <= now()
-       GROUP BY queue
-      """;
-
-  static final String PAUSED_QUEUES = "SELECT queue, paused FROM awa.queue_meta";
 
   /**
    * Whether anything names the queue: a pause flag, a job in either table, a live runtime's
@@ -58,16 +36,6 @@ final class StatusQueries {
           OR EXISTS (SELECT 1 FROM awa.scheduled_jobs WHERE queue = ?)
       """;
 
-  /** Registered worker runtimes, the leader first. */
-  static final String RUNTIME_INSTANCES =
-      """
-      SELECT instance_id, hostname, pid, started_at,
-             extract(epoch FROM now() - last_seen_at)::float8 AS last_seen_seconds_ago,
-             is_leader, leader_since
-        FROM awa.runtime_instances
-       ORDER BY is_leader DESC, started_at, instance_id
-      """;
-
   /** What the leader last recorded per maintenance branch, urgent loop first. */
   static final String MAINTENANCE_BRANCHES =
       """
@@ -77,16 +45,6 @@ final class StatusQueries {
         FROM awa.maintenance_branches
        ORDER BY loop_name = 'urgent' DESC, loop_name, branch
       """;
-
-  /**
-   * One queue's health.
-   *
-   * @param queue queue name
-   * @param paused whether claims are paused
-   * @param counts jobs per state (database names), every state present (zero when none)
-   * @param lagSeconds age of the oldest due available job, null when none is waiting
-   */
-  record QueueSummary(String queue, boolean paused, Map<String, Long> counts, Double lagSeconds) {}
 
   /**
    * One worker runtime.
@@ -132,41 +90,6 @@ final class StatusQueries {
       long overrunEpisodes,
       String lastError) {}
 
-  /** Every queue that has jobs or a pause flag, by name. */
-  static List<QueueSummary> queues(Connection c) throws SQLException {
-    Map<String, Map<String, Long>> counts = new TreeMap<>();
-    Map<String, Double> lags = new TreeMap<>();
-    Map<String, Boolean> paused = new TreeMap<>();
-    try (PreparedStatement ps = c.prepareStatement(COUNTS_BY_QUEUE_AND_STATE);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        counts
-            .computeIfAbsent(rs.getString("queue"), q -> zeroCounts())
-            .put(rs.getString("state"), rs.getLong("jobs"));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(LAG_BY_QUEUE);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        lags.put(rs.getString("queue"), rs.getDouble("lag_seconds"));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(PAUSED_QUEUES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        paused.put(rs.getString("queue"), rs.getBoolean("paused"));
-        counts.computeIfAbsent(rs.getString("queue"), q -> zeroCounts());
-      }
-    }
-    List<QueueSummary> out = new ArrayList<>();
-    counts.forEach(
-        (queue, byState) ->
-            out.add(
-                new QueueSummary(
-                    queue, paused.getOrDefault(queue, false), byState, lags.get(queue))));
-    return out;
-  }
-
   /** See {@link #QUEUE_KNOWN}. */
   static boolean queueKnown(Connection c, String queue) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(QUEUE_KNOWN)) {
@@ -180,23 +103,20 @@ final class StatusQueries {
     }
   }
 
+  /** Registered worker runtimes, the leader first ({@link StatusSql#RUNTIME_INSTANCES}). */
   static List<RuntimeInstance> runtimeInstances(Connection c) throws SQLException {
-    List<RuntimeInstance> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(RUNTIME_INSTANCES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new RuntimeInstance(
-                rs.getString("instance_id"),
-                rs.getString("hostname"),
-                rs.getLong("pid"),
-                instant(rs, "started_at"),
-                rs.getDouble("last_seen_seconds_ago"),
-                rs.getBoolean("is_leader"),
-                instant(rs, "leader_since")));
-      }
-    }
-    return out;
+    return StatusSql.runtimeInstances(c).stream()
+        .map(
+            r ->
+                new RuntimeInstance(
+                    r.instanceId(),
+                    r.hostname(),
+                    r.pid(),
+                    r.startedAt(),
+                    r.lastSeenSecondsAgo(),
+                    r.leader(),
+                    r.leaderSince()))
+        .toList();
   }
 
   static List<MaintenanceBranch> maintenanceBranches(Connection c) throws SQLException {
@@ -278,14 +198,6 @@ final class StatusQueries {
       }
     }
     return out;
-  }
-
-  private static Map<String, Long> zeroCounts() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (JobState s : JobState.values()) {
-      m.put(s.dbName(), 0L);
-    }
-    return m;
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

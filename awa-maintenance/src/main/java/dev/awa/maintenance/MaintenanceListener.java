@@ -11,6 +11,14 @@ public interface MaintenanceListener {
   /** A listener that ignores everything. */
   MaintenanceListener NOOP = new MaintenanceListener() {};
 
+  /**
+   * One listener delivering every event to each of {@code listeners}, in order. A listener that
+   * throws is logged and skipped; the others still get the event.
+   */
+  static MaintenanceListener composite(MaintenanceListener... listeners) {
+    return new CompositeMaintenanceListener(java.util.List.of(listeners));
+  }
+
   /** This process became the leader. */
   default void onLeaderGained(String instanceId) {}
 

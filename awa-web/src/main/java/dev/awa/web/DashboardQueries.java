@@ -1,12 +1,12 @@
 package dev.awa.web;
 
 import dev.awa.core.JobRow;
-import dev.awa.core.JobState;
 import dev.awa.core.internal.Jdbc;
 import dev.awa.core.internal.JobColumns;
+import dev.awa.core.internal.store.StatusSql;
+import dev.awa.core.internal.store.StatusSql.RuntimeInstanceRow;
 import dev.awa.web.Views.BranchView;
 import dev.awa.web.Views.Health;
-import dev.awa.web.Views.InstanceView;
 import dev.awa.web.Views.JobPage;
 import dev.awa.web.Views.Maintenance;
 import dev.awa.web.Views.Overview;
@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,25 +40,6 @@ final class DashboardQueries {
    */
   static final double LEADER_STALE_SECONDS = 180;
 
-  static final String COUNTS =
-      """
-      SELECT queue, state, count(*) AS jobs
-        FROM (SELECT queue, state FROM awa.jobs
-              UNION ALL
-              SELECT queue, state FROM awa.scheduled_jobs) AS all_jobs
-       GROUP BY queue, state
-      """;
-
-  static final String LAG =
-      """
-      SELECT queue, extract(epoch FROM now() - min(run_at))::float8 AS lag_seconds
-        FROM awa.jobs
-       WHERE state = 'available' AND run_at <= now()
-       GROUP BY queue
-      """;
-
-  static final String PAUSED = "SELECT queue, paused FROM awa.queue_meta";
-
   /** Finished rows of the last minutes, per queue and minute: walks jobs_finalized_idx. */
   static final String THROUGHPUT =
       """
@@ -70,15 +50,6 @@ final class DashboardQueries {
        WHERE state IN ('completed', 'failed')
          AND finalized_at >= date_trunc('minute', now()) - (? - 1) * interval '1 minute'
        GROUP BY queue, minute
-      """;
-
-  static final String INSTANCES =
-      """
-      SELECT instance_id, hostname, pid, started_at, last_seen_at,
-             extract(epoch FROM now() - last_seen_at)::float8 AS seen_ago,
-             is_leader, leader_since
-        FROM awa.runtime_instances
-       ORDER BY is_leader DESC, started_at, instance_id
       """;
 
   static final String BRANCHES =
@@ -117,7 +88,7 @@ final class DashboardQueries {
           List<ThroughputPoint> throughput = new ArrayList<>();
           Map<String, long[]> recentByQueue = new TreeMap<>();
           throughput(c, now, throughput, recentByQueue);
-          List<InstanceView> instances = instances(c);
+          List<RuntimeInstanceRow> instances = StatusSql.runtimeInstances(c);
           List<BranchView> branches = branches(c);
           return new Overview(
               now,
@@ -134,7 +105,7 @@ final class DashboardQueries {
         "dashboard maintenance",
         c -> {
           Instant now = now(c);
-          List<InstanceView> instances = instances(c);
+          List<RuntimeInstanceRow> instances = StatusSql.runtimeInstances(c);
           List<BranchView> branches = branches(c);
           String layout = null;
           if (!branches.isEmpty()) {
@@ -154,40 +125,14 @@ final class DashboardQueries {
     }
   }
 
+  /** The queue health {@code awa status} shows too ({@link StatusSql#queues}), plus recent work. */
   private static List<QueueView> queues(Connection c, Map<String, long[]> recent)
       throws SQLException {
-    Map<String, Map<String, Long>> counts = new TreeMap<>();
-    Map<String, Double> lags = new TreeMap<>();
-    Map<String, Boolean> paused = new TreeMap<>();
-    try (PreparedStatement ps = c.prepareStatement(COUNTS);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        counts
-            .computeIfAbsent(rs.getString(1), q -> zeroCounts())
-            .put(rs.getString(2), rs.getLong(3));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(LAG);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        lags.put(rs.getString(1), rs.getDouble(2));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(PAUSED);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        paused.put(rs.getString(1), rs.getBoolean(2));
-        counts.computeIfAbsent(rs.getString(1), q -> zeroCounts());
-      }
-    }
     List<QueueView> out = new ArrayList<>();
-    counts.forEach(
-        (queue, byState) -> {
-          long[] r = recent.getOrDefault(queue, new long[2]);
-          out.add(
-              new QueueView(
-                  queue, paused.getOrDefault(queue, false), byState, lags.get(queue), r[0], r[1]));
-        });
+    for (StatusSql.QueueSummary q : StatusSql.queues(c)) {
+      long[] r = recent.getOrDefault(q.queue(), new long[2]);
+      out.add(new QueueView(q.queue(), q.paused(), q.counts(), q.lagSeconds(), r[0], r[1]));
+    }
     return out;
   }
 
@@ -220,26 +165,6 @@ final class DashboardQueries {
       out.add(
           new ThroughputPoint(firstMinute.plusSeconds(60L * i), perMinute[i][0], perMinute[i][1]));
     }
-  }
-
-  private static List<InstanceView> instances(Connection c) throws SQLException {
-    List<InstanceView> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(INSTANCES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new InstanceView(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getLong(3),
-                instant(rs, 4),
-                instant(rs, 5),
-                rs.getDouble(6),
-                rs.getBoolean(7),
-                instant(rs, 8)));
-      }
-    }
-    return out;
   }
 
   private static List<Views.LeaderTerm> leaderTerms(Connection c, String liveLeader)
@@ -291,12 +216,12 @@ final class DashboardQueries {
   }
 
   /** No live leader, a delayed branch, or a branch table the leader stopped refreshing. */
-  static Health health(List<InstanceView> instances, List<BranchView> branches, Instant now) {
+  static Health health(List<RuntimeInstanceRow> instances, List<BranchView> branches, Instant now) {
     List<String> problems = new ArrayList<>();
     String leader =
         instances.stream()
             .filter(i -> i.leader() && i.lastSeenSecondsAgo() < LEADER_STALE_SECONDS)
-            .map(InstanceView::instanceId)
+            .map(RuntimeInstanceRow::instanceId)
             .findFirst()
             .orElse(null);
     if (leader == null) {
@@ -430,14 +355,6 @@ final class DashboardQueries {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private static Map<String, Long> zeroCounts() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (JobState s : JobState.values()) {
-      m.put(s.dbName(), 0L);
-    }
-    return m;
-  }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);

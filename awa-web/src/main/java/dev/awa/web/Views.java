@@ -1,6 +1,7 @@
 package dev.awa.web;
 
 import dev.awa.core.JobRow;
+import dev.awa.core.internal.store.StatusSql.RuntimeInstanceRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,28 +31,6 @@ final class Views {
       Double lagSeconds,
       long completedRecent,
       long failedRecent) {}
-
-  /**
-   * One runtime instance.
-   *
-   * @param instanceId id (also {@code attempted_by} of its jobs)
-   * @param hostname host
-   * @param pid process id
-   * @param startedAt registration time
-   * @param lastSeenAt last heartbeat
-   * @param lastSeenSecondsAgo seconds since then
-   * @param leader whether it holds the maintenance lock
-   * @param leaderSince since when, or null
-   */
-  record InstanceView(
-      String instanceId,
-      String hostname,
-      long pid,
-      Instant startedAt,
-      Instant lastSeenAt,
-      double lastSeenSecondsAgo,
-      boolean leader,
-      Instant leaderSince) {}
 
   /**
    * Completed and failed jobs finished in one minute.
@@ -149,7 +128,7 @@ final class Views {
       Instant now,
       List<QueueView> queues,
       List<ThroughputPoint> throughput,
-      List<InstanceView> instances,
+      List<RuntimeInstanceRow> instances,
       Health health) {}
 
   /**
