@@ -2,14 +2,13 @@ package dev.awa.cli;
 
 import dev.awa.core.JobRow;
 import dev.awa.core.JobState;
-import dev.awa.core.internal.JobColumns;
+import dev.awa.core.internal.store.JobRows;
 import dev.awa.core.internal.store.StatusSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,16 +33,6 @@ final class StatusQueries {
           OR EXISTS (SELECT 1 FROM awa.cron_jobs WHERE queue = ?)
           OR EXISTS (SELECT 1 FROM awa.jobs WHERE queue = ?)
           OR EXISTS (SELECT 1 FROM awa.scheduled_jobs WHERE queue = ?)
-      """;
-
-  /** What the leader last recorded per maintenance branch, urgent loop first. */
-  static final String MAINTENANCE_BRANCHES =
-      """
-      SELECT branch, loop_name, leader_instance, last_started_at,
-             extract(epoch FROM now() - last_started_at)::float8 AS last_run_seconds_ago,
-             last_duration_ms, overrun_state, overrun_episodes, last_error
-        FROM awa.maintenance_branches
-       ORDER BY loop_name = 'urgent' DESC, loop_name, branch
       """;
 
   /**
@@ -119,25 +108,25 @@ final class StatusQueries {
         .toList();
   }
 
+  /**
+   * The maintenance branches ({@link StatusSql#MAINTENANCE_BRANCHES}), as {@code status} shows
+   * them.
+   */
   static List<MaintenanceBranch> maintenanceBranches(Connection c) throws SQLException {
-    List<MaintenanceBranch> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(MAINTENANCE_BRANCHES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new MaintenanceBranch(
-                rs.getString("branch"),
-                rs.getString("loop_name"),
-                rs.getString("leader_instance"),
-                instant(rs, "last_started_at"),
-                nullableDouble(rs, "last_run_seconds_ago"),
-                nullableDouble(rs, "last_duration_ms"),
-                rs.getString("overrun_state"),
-                rs.getLong("overrun_episodes"),
-                rs.getString("last_error")));
-      }
-    }
-    return out;
+    return StatusSql.maintenanceBranches(c).stream()
+        .map(
+            b ->
+                new MaintenanceBranch(
+                    b.branch(),
+                    b.loop(),
+                    b.leaderInstance(),
+                    b.lastStartedAt(),
+                    b.lastRunSecondsAgo(),
+                    b.lastDurationMs(),
+                    b.overrunState(),
+                    b.overrunEpisodes(),
+                    b.lastError()))
+        .toList();
   }
 
   /**
@@ -154,7 +143,6 @@ final class StatusQueries {
     if (filter.readsScheduledTable()) {
       branches.add(listBranch("awa.scheduled_jobs", filter));
     }
-    // The outer SELECT keeps the column order JobColumns.map reads by position.
     return "SELECT * FROM ("
         + String.join("\nUNION ALL\n", branches)
         + ") AS matching\nORDER BY id DESC LIMIT ?";
@@ -172,7 +160,12 @@ final class StatusQueries {
       conditions.add("kind = ?");
     }
     String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-    return "(SELECT " + JobColumns.ROW + " FROM " + table + where + " ORDER BY id DESC LIMIT ?)";
+    return "(SELECT "
+        + JobRows.SELECT_LIST
+        + " FROM "
+        + table
+        + where
+        + " ORDER BY id DESC LIMIT ?)";
   }
 
   /** The jobs matching {@code filter}, newest first. */
@@ -193,20 +186,10 @@ final class StatusQueries {
       ps.setInt(i, filter.limit());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(JobColumns.map(rs));
+          out.add(JobRows.map(rs));
         }
       }
     }
     return out;
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-    double v = rs.getDouble(column);
-    return rs.wasNull() ? null : v;
   }
 }

@@ -14,9 +14,9 @@ import java.util.TreeMap;
 
 /**
  * Not API. The status reads shared by {@code awa status} (awa-cli) and the dashboard (awa-web):
- * queue health and the registered runtimes. Jobs live in two tables with the same columns, so job
- * reads cover both. States are SQL literals, never parameters, so PostgreSQL can match the partial
- * indexes defined on them. All are plain reads (no locks).
+ * queue health, the registered runtimes and the maintenance branches. Jobs live in two tables with
+ * the same columns, so job reads cover both. States are SQL literals, never parameters, so
+ * PostgreSQL can match the partial indexes defined on them. All are plain reads (no locks).
  */
 public final class StatusSql {
   private StatusSql() {}
@@ -60,6 +60,21 @@ public final class StatusSql {
       """;
 
   /**
+   * What the maintenance leader last recorded per branch, urgent loop first (one row per branch; no
+   * index needed).
+   */
+  public static final String MAINTENANCE_BRANCHES =
+      """
+      SELECT branch, loop_name, leader_instance, last_started_at,
+             extract(epoch FROM now() - last_started_at)::float8 AS last_run_seconds_ago,
+             last_success_at, last_duration_ms, overrun_state, overrun_episodes, last_error,
+             updated_at, interval_ms, recent_runs, duration_p50_ms, duration_p99_ms,
+             lateness_p50_ms, lateness_p99_ms
+        FROM awa.maintenance_branches
+       ORDER BY loop_name = 'urgent' DESC, loop_name, branch
+      """;
+
+  /**
    * One queue's health.
    *
    * @param queue queue name
@@ -91,6 +106,46 @@ public final class StatusSql {
       double lastSeenSecondsAgo,
       boolean leader,
       Instant leaderSince) {}
+
+  /**
+   * One maintenance branch as the leader last recorded it.
+   *
+   * @param branch name
+   * @param loop loop it runs on ({@code urgent}, {@code hygiene}, {@code single}, ...)
+   * @param leaderInstance instance that ran it last
+   * @param lastStartedAt start of its last run
+   * @param lastRunSecondsAgo seconds since then, by the database clock
+   * @param lastSuccessAt end of its last success
+   * @param lastDurationMs duration of its last run
+   * @param overrunState {@code on_time} or {@code delayed}
+   * @param overrunEpisodes on-time to delayed flips so far
+   * @param lastError message of its last failure, or null
+   * @param updatedAt when the leader last wrote this row
+   * @param intervalMs the branch's interval
+   * @param recentRuns runs the percentiles cover (the leader's last 128 at most)
+   * @param durationP50Ms median duration over the recent runs
+   * @param durationP99Ms 99th percentile duration over the recent runs
+   * @param latenessP50Ms median lateness (start behind schedule) over the recent runs
+   * @param latenessP99Ms 99th percentile lateness over the recent runs
+   */
+  public record MaintenanceBranchRow(
+      String branch,
+      String loop,
+      String leaderInstance,
+      Instant lastStartedAt,
+      Double lastRunSecondsAgo,
+      Instant lastSuccessAt,
+      Double lastDurationMs,
+      String overrunState,
+      long overrunEpisodes,
+      String lastError,
+      Instant updatedAt,
+      Double intervalMs,
+      int recentRuns,
+      Double durationP50Ms,
+      Double durationP99Ms,
+      Double latenessP50Ms,
+      Double latenessP99Ms) {}
 
   /** Every queue that has jobs or a pause flag, by name. */
   public static List<QueueSummary> queues(Connection c) throws SQLException {
@@ -146,6 +201,41 @@ public final class StatusSql {
       }
     }
     return out;
+  }
+
+  /** Every maintenance branch the leader recorded, urgent loop first. */
+  public static List<MaintenanceBranchRow> maintenanceBranches(Connection c) throws SQLException {
+    List<MaintenanceBranchRow> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(MAINTENANCE_BRANCHES);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new MaintenanceBranchRow(
+                rs.getString("branch"),
+                rs.getString("loop_name"),
+                rs.getString("leader_instance"),
+                JobRows.instant(rs, "last_started_at"),
+                nullableDouble(rs, "last_run_seconds_ago"),
+                JobRows.instant(rs, "last_success_at"),
+                nullableDouble(rs, "last_duration_ms"),
+                rs.getString("overrun_state"),
+                rs.getLong("overrun_episodes"),
+                rs.getString("last_error"),
+                JobRows.instant(rs, "updated_at"),
+                nullableDouble(rs, "interval_ms"),
+                rs.getInt("recent_runs"),
+                nullableDouble(rs, "duration_p50_ms"),
+                nullableDouble(rs, "duration_p99_ms"),
+                nullableDouble(rs, "lateness_p50_ms"),
+                nullableDouble(rs, "lateness_p99_ms")));
+      }
+    }
+    return out;
+  }
+
+  private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? null : v;
   }
 
   private static Map<String, Long> zeroCounts() {
