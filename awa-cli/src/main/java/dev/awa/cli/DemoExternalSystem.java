@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Plays the payment provider of the callback job: it receives a callback id from the handler and,
- * on its own thread a moment later, resolves it with {@link AwaClient#completeCallback} as a
- * webhook handler in a real service would.
+ * on its own thread a moment later, resolves it with {@link
+ * dev.awa.core.CallbackClient#completeCallback} as a webhook handler in a real service would.
  */
 final class DemoExternalSystem implements AutoCloseable {
   /** Long enough for the handler to return and the job to be parked in waiting_external. */
