@@ -6,6 +6,7 @@ import dev.awa.core.AwaRuntime;
 import dev.awa.core.Migrations;
 import dev.awa.core.NewJob;
 import dev.awa.core.QueueConfig;
+import dev.awa.core.internal.DaemonThreads;
 import dev.awa.maintenance.BranchStatus;
 import dev.awa.maintenance.CronAdmin;
 import dev.awa.maintenance.MaintenanceListener;
@@ -168,8 +169,10 @@ final class DemoCommand implements Callable<Integer> {
                 () -> schedules.delete(PERIODIC_NAME),
                 () -> "schedule " + PERIODIC_NAME + " deleted");
 
-    FanOutListener telemetry = new FanOutListener(runtimeListeners, maintenanceListeners);
-    AwaClient client = AwaClient.builder(db.dataSource()).listener(telemetry).build();
+    AwaListener jobTelemetry = AwaListener.composite(runtimeListeners.toArray(AwaListener[]::new));
+    MaintenanceListener maintenanceTelemetry =
+        MaintenanceListener.composite(maintenanceListeners.toArray(MaintenanceListener[]::new));
+    AwaClient client = AwaClient.builder(db.dataSource()).listener(jobTelemetry).build();
     if (!noUi) {
       resources.add(DemoDashboard.start(db.dataSource(), client, out));
     }
@@ -177,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
     Instant startedAt = queries.now();
 
     DemoExternalSystem paymentProvider = resources.add(new DemoExternalSystem(client));
-    MaintenanceService maintenance = maintenance(db, telemetry);
+    MaintenanceService maintenance = maintenance(db, maintenanceTelemetry);
     resources.add(
         maintenance.start(),
         () -> "maintenance stopped" + (maintenance.isLeader() ? ", stepped down as leader" : ""));
@@ -213,12 +216,7 @@ final class DemoCommand implements Callable<Integer> {
             List.of(DemoWorkload.DEFAULT_QUEUE, DemoWorkload.EMAIL_QUEUE),
             System::nanoTime);
     ScheduledExecutorService ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "awa-demo-progress");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("awa-demo-progress"));
     resources.add(ticker::shutdownNow); // also on failure, so no line is printed after the end
     resources.beforeReport(
         () -> {

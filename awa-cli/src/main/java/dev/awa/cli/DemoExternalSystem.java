@@ -2,6 +2,7 @@ package dev.awa.cli;
 
 import dev.awa.core.AwaClient;
 import dev.awa.core.CallbackOutcome;
+import dev.awa.core.internal.DaemonThreads;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -11,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Plays the payment provider of the callback job: it receives a callback id from the handler and,
- * on its own thread a moment later, resolves it with {@link AwaClient#completeCallback} as a
- * webhook handler in a real service would.
+ * on its own thread a moment later, resolves it with {@link
+ * dev.awa.core.CallbackClient#completeCallback} as a webhook handler in a real service would.
  */
 final class DemoExternalSystem implements AutoCloseable {
   /** Long enough for the handler to return and the job to be parked in waiting_external. */
@@ -20,12 +21,7 @@ final class DemoExternalSystem implements AutoCloseable {
 
   private final AwaClient client;
   private final ScheduledExecutorService thread =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "awa-demo-payment-provider");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("awa-demo-payment-provider"));
   private final AtomicLong resolved = new AtomicLong();
 
   DemoExternalSystem(AwaClient client) {
@@ -37,8 +33,10 @@ final class DemoExternalSystem implements AutoCloseable {
     thread.schedule(
         () -> {
           CallbackOutcome outcome =
-              client.completeCallback(
-                  callbackId, Map.of("payment", "captured", "provider_ref", "pay_" + jobId));
+              client
+                  .callbacks()
+                  .completeCallback(
+                      callbackId, Map.of("payment", "captured", "provider_ref", "pay_" + jobId));
           if (outcome == CallbackOutcome.RESOLVED) {
             resolved.incrementAndGet();
           }

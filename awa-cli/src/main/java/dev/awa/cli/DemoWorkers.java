@@ -91,7 +91,7 @@ final class DemoWorkers {
 
   private boolean stillMine(JobContext ctx) {
     try {
-      Optional<JobRow> row = client.getJob(ctx.id());
+      Optional<JobRow> row = client.operator().getJob(ctx.id());
       return row.isPresent()
           && row.get().state() == JobState.RUNNING
           && row.get().runLease() == ctx.lease().runLease();

@@ -3,6 +3,7 @@ package dev.awa.cli;
 import dev.awa.core.AwaClient;
 import dev.awa.core.JobRow;
 import dev.awa.core.NewJob;
+import dev.awa.core.internal.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -45,8 +46,7 @@ final class DemoWorkload implements AutoCloseable {
 
   DemoWorkload(AwaClient client) {
     this.client = client;
-    this.thread = new Thread(this::loop, "awa-demo-enqueue");
-    this.thread.setDaemon(true);
+    this.thread = DaemonThreads.thread("awa-demo-enqueue", this::loop);
   }
 
   /** Starts enqueuing. */

@@ -8,6 +8,7 @@ final class Jobs {
 
   static JobRow require(Database db, long id) {
     return db.client()
+        .operator()
         .getJob(id)
         .orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "job " + id + " not found"));
   }

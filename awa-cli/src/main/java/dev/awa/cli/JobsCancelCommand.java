@@ -17,7 +17,7 @@ final class JobsCancelCommand extends DatabaseCommand {
 
   @Override
   int run(Database db) {
-    if (db.client().cancelJob(id)) {
+    if (db.client().operator().cancelJob(id)) {
       out().printf("job %d cancelled%n", id);
       return ExitCodes.OK;
     }

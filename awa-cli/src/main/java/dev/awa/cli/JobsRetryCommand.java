@@ -20,7 +20,7 @@ final class JobsRetryCommand extends DatabaseCommand {
   int run(Database db) {
     boolean retried;
     try {
-      retried = db.client().retryJob(id);
+      retried = db.client().operator().retryJob(id);
     } catch (DuplicateJobException e) {
       throw new CliException(
           ExitCodes.CONFLICT,

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.awa.core.JobRow;
+import dev.awa.core.internal.JobJson;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
@@ -16,9 +16,13 @@ import java.io.UncheckedIOException;
  * ISO-8601 strings, and a job's args, metadata and errors as JSON values rather than strings.
  */
 final class JsonOutput {
+  /**
+   * Awa's one default mapper ({@link JobJson#MAPPER}), copied and given the output's own settings:
+   * snake_case keys and indentation are what {@code --json} promises, not what args need.
+   */
   private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
+      JobJson.MAPPER
+          .copy()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(SerializationFeature.INDENT_OUTPUT);

@@ -14,6 +14,6 @@ final class QueuesPauseCommand extends QueueCommand {
 
   @Override
   void apply(Database db) {
-    db.client().pauseQueue(queue);
+    db.client().operator().pauseQueue(queue);
   }
 }

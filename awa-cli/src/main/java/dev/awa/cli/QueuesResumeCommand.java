@@ -12,6 +12,6 @@ final class QueuesResumeCommand extends QueueCommand {
 
   @Override
   void apply(Database db) {
-    db.client().resumeQueue(queue);
+    db.client().operator().resumeQueue(queue);
   }
 }

@@ -1,9 +1,10 @@
 package dev.awa.cli;
 
 import dev.awa.cli.StatusQueries.MaintenanceBranch;
-import dev.awa.cli.StatusQueries.QueueSummary;
 import dev.awa.cli.StatusQueries.RuntimeInstance;
 import dev.awa.core.JobState;
+import dev.awa.core.internal.store.StatusSql;
+import dev.awa.core.internal.store.StatusSql.QueueSummary;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ final class StatusCommand extends DatabaseCommand {
       List<RuntimeInstance> instances = StatusQueries.runtimeInstances(c);
       status =
           new Status(
-              StatusQueries.queues(c),
+              StatusSql.queues(c),
               instances.stream().filter(RuntimeInstance::leader).findFirst().orElse(null),
               instances,
               StatusQueries.maintenanceBranches(c),

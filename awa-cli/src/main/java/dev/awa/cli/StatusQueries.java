@@ -2,47 +2,24 @@ package dev.awa.cli;
 
 import dev.awa.core.JobRow;
 import dev.awa.core.JobState;
-import dev.awa.core.internal.JobColumns;
+import dev.awa.core.internal.store.JobRows;
+import dev.awa.core.internal.store.StatusSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Every statement the CLI reads with, in one place. Jobs live in two tables (awa.jobs and
- * awa.scheduled_jobs, same columns), so every read covers both. States are SQL literals, never
- * parameters, so PostgreSQL can use the partial indexes that are defined on them.
+ * The CLI's own reads; the queue and runtime reads it shares with the dashboard are awa-core's
+ * {@link StatusSql}. Jobs live in two tables (awa.jobs and awa.scheduled_jobs, same columns), so
+ * every read covers both. States are SQL literals, never parameters, so PostgreSQL can use the
+ * partial indexes that are defined on them.
  */
 final class StatusQueries {
   private StatusQueries() {}
-
-  /** Job counts per queue and state, across both tables. */
-  static final String COUNTS_BY_QUEUE_AND_STATE =
-      """
-      SELECT queue, state, count(*) AS jobs
-        FROM (SELECT queue, state FROM awa.jobs
-              UNION ALL
-              SELECT queue, state FROM awa.scheduled_jobs) AS all_jobs
-       GROUP BY queue, state
-      """;
-
-  /** Age of the oldest due, available job per queue: how far behind its workers are. */
-  static final String LAG_BY_QUEUE =
-      """
-      SELECT queue, extract(epoch FROM now() - min(run_at))::float8 AS lag_seconds
-        FROM awa.jobs
-       WHERE state = 'available' AND run_at <= now()
-       GROUP BY queue
-      """;
-
-  static final String PAUSED_QUEUES = "SELECT queue, paused FROM awa.queue_meta";
 
   /**
    * Whether anything names the queue: a pause flag, a job in either table, a live runtime's
@@ -57,36 +34,6 @@ final class StatusQueries {
           OR EXISTS (SELECT 1 FROM awa.jobs WHERE queue = ?)
           OR EXISTS (SELECT 1 FROM awa.scheduled_jobs WHERE queue = ?)
       """;
-
-  /** Registered worker runtimes, the leader first. */
-  static final String RUNTIME_INSTANCES =
-      """
-      SELECT instance_id, hostname, pid, started_at,
-             extract(epoch FROM now() - last_seen_at)::float8 AS last_seen_seconds_ago,
-             is_leader, leader_since
-        FROM awa.runtime_instances
-       ORDER BY is_leader DESC, started_at, instance_id
-      """;
-
-  /** What the leader last recorded per maintenance branch, urgent loop first. */
-  static final String MAINTENANCE_BRANCHES =
-      """
-      SELECT branch, loop_name, leader_instance, last_started_at,
-             extract(epoch FROM now() - last_started_at)::float8 AS last_run_seconds_ago,
-             last_duration_ms, overrun_state, overrun_episodes, last_error
-        FROM awa.maintenance_branches
-       ORDER BY loop_name = 'urgent' DESC, loop_name, branch
-      """;
-
-  /**
-   * One queue's health.
-   *
-   * @param queue queue name
-   * @param paused whether claims are paused
-   * @param counts jobs per state (database names), every state present (zero when none)
-   * @param lagSeconds age of the oldest due available job, null when none is waiting
-   */
-  record QueueSummary(String queue, boolean paused, Map<String, Long> counts, Double lagSeconds) {}
 
   /**
    * One worker runtime.
@@ -132,41 +79,6 @@ final class StatusQueries {
       long overrunEpisodes,
       String lastError) {}
 
-  /** Every queue that has jobs or a pause flag, by name. */
-  static List<QueueSummary> queues(Connection c) throws SQLException {
-    Map<String, Map<String, Long>> counts = new TreeMap<>();
-    Map<String, Double> lags = new TreeMap<>();
-    Map<String, Boolean> paused = new TreeMap<>();
-    try (PreparedStatement ps = c.prepareStatement(COUNTS_BY_QUEUE_AND_STATE);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        counts
-            .computeIfAbsent(rs.getString("queue"), q -> zeroCounts())
-            .put(rs.getString("state"), rs.getLong("jobs"));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(LAG_BY_QUEUE);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        lags.put(rs.getString("queue"), rs.getDouble("lag_seconds"));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(PAUSED_QUEUES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        paused.put(rs.getString("queue"), rs.getBoolean("paused"));
-        counts.computeIfAbsent(rs.getString("queue"), q -> zeroCounts());
-      }
-    }
-    List<QueueSummary> out = new ArrayList<>();
-    counts.forEach(
-        (queue, byState) ->
-            out.add(
-                new QueueSummary(
-                    queue, paused.getOrDefault(queue, false), byState, lags.get(queue))));
-    return out;
-  }
-
   /** See {@link #QUEUE_KNOWN}. */
   static boolean queueKnown(Connection c, String queue) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(QUEUE_KNOWN)) {
@@ -180,44 +92,41 @@ final class StatusQueries {
     }
   }
 
+  /** Registered worker runtimes, the leader first ({@link StatusSql#RUNTIME_INSTANCES}). */
   static List<RuntimeInstance> runtimeInstances(Connection c) throws SQLException {
-    List<RuntimeInstance> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(RUNTIME_INSTANCES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new RuntimeInstance(
-                rs.getString("instance_id"),
-                rs.getString("hostname"),
-                rs.getLong("pid"),
-                instant(rs, "started_at"),
-                rs.getDouble("last_seen_seconds_ago"),
-                rs.getBoolean("is_leader"),
-                instant(rs, "leader_since")));
-      }
-    }
-    return out;
+    return StatusSql.runtimeInstances(c).stream()
+        .map(
+            r ->
+                new RuntimeInstance(
+                    r.instanceId(),
+                    r.hostname(),
+                    r.pid(),
+                    r.startedAt(),
+                    r.lastSeenSecondsAgo(),
+                    r.leader(),
+                    r.leaderSince()))
+        .toList();
   }
 
+  /**
+   * The maintenance branches ({@link StatusSql#MAINTENANCE_BRANCHES}), as {@code status} shows
+   * them.
+   */
   static List<MaintenanceBranch> maintenanceBranches(Connection c) throws SQLException {
-    List<MaintenanceBranch> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(MAINTENANCE_BRANCHES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new MaintenanceBranch(
-                rs.getString("branch"),
-                rs.getString("loop_name"),
-                rs.getString("leader_instance"),
-                instant(rs, "last_started_at"),
-                nullableDouble(rs, "last_run_seconds_ago"),
-                nullableDouble(rs, "last_duration_ms"),
-                rs.getString("overrun_state"),
-                rs.getLong("overrun_episodes"),
-                rs.getString("last_error")));
-      }
-    }
-    return out;
+    return StatusSql.maintenanceBranches(c).stream()
+        .map(
+            b ->
+                new MaintenanceBranch(
+                    b.branch(),
+                    b.loop(),
+                    b.leaderInstance(),
+                    b.lastStartedAt(),
+                    b.lastRunSecondsAgo(),
+                    b.lastDurationMs(),
+                    b.overrunState(),
+                    b.overrunEpisodes(),
+                    b.lastError()))
+        .toList();
   }
 
   /**
@@ -234,7 +143,6 @@ final class StatusQueries {
     if (filter.readsScheduledTable()) {
       branches.add(listBranch("awa.scheduled_jobs", filter));
     }
-    // The outer SELECT keeps the column order JobColumns.map reads by position.
     return "SELECT * FROM ("
         + String.join("\nUNION ALL\n", branches)
         + ") AS matching\nORDER BY id DESC LIMIT ?";
@@ -252,7 +160,12 @@ final class StatusQueries {
       conditions.add("kind = ?");
     }
     String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-    return "(SELECT " + JobColumns.ROW + " FROM " + table + where + " ORDER BY id DESC LIMIT ?)";
+    return "(SELECT "
+        + JobRows.SELECT_LIST
+        + " FROM "
+        + table
+        + where
+        + " ORDER BY id DESC LIMIT ?)";
   }
 
   /** The jobs matching {@code filter}, newest first. */
@@ -273,28 +186,10 @@ final class StatusQueries {
       ps.setInt(i, filter.limit());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(JobColumns.map(rs));
+          out.add(JobRows.map(rs));
         }
       }
     }
     return out;
-  }
-
-  private static Map<String, Long> zeroCounts() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (JobState s : JobState.values()) {
-      m.put(s.dbName(), 0L);
-    }
-    return m;
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-    double v = rs.getDouble(column);
-    return rs.wasNull() ? null : v;
   }
 }

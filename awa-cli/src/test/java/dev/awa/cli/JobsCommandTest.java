@@ -119,12 +119,13 @@ class JobsCommandTest {
     assertThat(running.errorLine()).contains("is running");
 
     awa.fail(claimed.lease(), JobError.of(1, new IllegalStateException("smtp down")));
-    assertThat(awa.getJob(claimed.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    assertThat(awa.operator().getJob(claimed.id()).orElseThrow().state())
+        .isEqualTo(JobState.FAILED);
 
     Cli.Result retried = Cli.run("jobs", "retry", String.valueOf(claimed.id()), Cli.urlOption(db));
     assertThat(retried.exitCode()).isZero();
     assertThat(retried.out()).contains("job " + claimed.id() + " is available again");
-    JobRow after = awa.getJob(claimed.id()).orElseThrow();
+    JobRow after = awa.operator().getJob(claimed.id()).orElseThrow();
     assertThat(after.state()).isEqualTo(JobState.AVAILABLE);
     assertThat(after.maxAttempts()).isEqualTo(2);
     assertThat(awa.claim("retry-q", 1, Duration.ofMinutes(1), "test-worker"))
@@ -148,7 +149,8 @@ class JobsCommandTest {
                 + first.id()
                 + " cannot be retried: its unique key 'report-12' is held by job "
                 + successor.id());
-    assertThat(awa.getJob(first.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(awa.operator().getJob(first.id()).orElseThrow().state())
+        .isEqualTo(JobState.COMPLETED);
   }
 
   @Test
@@ -161,7 +163,8 @@ class JobsCommandTest {
       Cli.Result result = Cli.run("jobs", "cancel", String.valueOf(job.id()), Cli.urlOption(db));
       assertThat(result.exitCode()).isZero();
       assertThat(result.out().strip()).isEqualTo("job " + job.id() + " cancelled");
-      assertThat(awa.getJob(job.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+      assertThat(awa.operator().getJob(job.id()).orElseThrow().state())
+          .isEqualTo(JobState.CANCELLED);
     }
 
     Cli.Result again = Cli.run("jobs", "cancel", String.valueOf(available.id()), Cli.urlOption(db));

@@ -41,9 +41,9 @@ class StatusCommandTest {
     awa.enqueue(NewJob.builder("send_email").queue("mail").build());
     awa.enqueue(NewJob.builder("report").queue("mail").runIn(Duration.ofHours(1)).build());
     awa.enqueue(NewJob.builder("resize").queue("images").build());
-    awa.cancelJob(awa.enqueue(NewJob.builder("resize").queue("images").build()).id());
+    awa.operator().cancelJob(awa.enqueue(NewJob.builder("resize").queue("images").build()).id());
     db.backdateRunAt(old.id(), Duration.ofMinutes(10));
-    awa.pauseQueue("idle");
+    awa.operator().pauseQueue("idle");
 
     Cli.Result text = Cli.run("status", Cli.urlOption(db));
     assertThat(text.exitCode()).isZero();

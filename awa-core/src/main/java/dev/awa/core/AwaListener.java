@@ -1,15 +1,27 @@
 package dev.awa.core;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Telemetry SPI of the job lifecycle. Every method has a no-op default; implementations must be
  * fast and must not throw (exceptions are logged and swallowed). {@code awa-metrics} binds it to
- * Micrometer.
+ * Micrometer; {@link #composite(AwaListener...)} sends every event to several listeners.
  */
 public interface AwaListener {
   /** A listener that ignores everything. */
   AwaListener NOOP = new AwaListener() {};
+
+  /**
+   * A listener that delivers every event to each of {@code listeners}, in order. One that throws is
+   * logged and skipped; the others still get the event. A new method of this interface is forwarded
+   * here too (a test checks that every method is).
+   *
+   * @throws NullPointerException if {@code listeners} or one of them is null
+   */
+  static AwaListener composite(AwaListener... listeners) {
+    return new CompositeAwaListener(List.of(listeners));
+  }
 
   /** {@code count} jobs of {@code kind} were enqueued into {@code queue}. */
   default void onEnqueued(String queue, String kind, int count) {}

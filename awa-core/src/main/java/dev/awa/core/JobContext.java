@@ -54,9 +54,10 @@ public interface JobContext {
 
   /**
    * Registers a callback id that an external system can resolve (through {@link
-   * AwaClient#completeCallback}, {@link AwaClient#failCallback}, {@link AwaClient#retryCallback})
-   * within {@code timeout}. The id is stored before this returns, so it is safe to hand out. Return
-   * {@link JobResult#waitForCallback()} to park the job and free the worker slot.
+   * CallbackClient#completeCallback}, {@link CallbackClient#failCallback}, {@link
+   * CallbackClient#retryCallback}) within {@code timeout}. The id is stored before this returns, so
+   * it is safe to hand out. Return {@link JobResult#waitForCallback()} to park the job and free the
+   * worker slot.
    *
    * @throws LeaseLostException when the attempt no longer holds its lease
    */

@@ -1,18 +1,13 @@
 package dev.awa.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.awa.core.internal.JobJson;
 
 /** Awa's own JSON needs (error lists, raw-args validation); user args use the client's mapper. */
 final class Json {
-  static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** The one default mapper, {@link JobJson#MAPPER} (defined there so every module shares it). */
+  static final ObjectMapper MAPPER = JobJson.MAPPER;
 
   private Json() {}
 

@@ -1,19 +1,21 @@
 package dev.awa.core;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.awa.core.internal.SafeCall;
 
-/** Calls into the telemetry SPI so that a throwing listener never disturbs the runtime. */
+/**
+ * Kept so existing call sites compile: calls into the telemetry SPI through {@link SafeCall}, the
+ * one safe-call helper. New code calls {@code SafeCall.run(listener, ...)} directly, which names
+ * the listener's class in the log line.
+ */
 final class Listeners {
-  private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+  /** What the log line names when the listener is not known here. */
+  private static final class AwaListenerCall {}
+
+  private static final Object TARGET = new AwaListenerCall();
 
   private Listeners() {}
 
   static void safely(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      log.warn("AwaListener threw; ignoring", e);
-    }
+    SafeCall.run(TARGET, call);
   }
 }

@@ -101,14 +101,14 @@ class ApiEdgesTest {
                 NewJob.builder("k").argsJson("[1, 2]").build()));
     assertThat(object.argsTree().get("n").asInt()).isEqualTo(1);
     assertThat(array.argsTree().size()).isEqualTo(2);
-    assertThat(awa.getJob(batch[1]).orElseThrow().argsTree().size()).isEqualTo(2);
+    assertThat(awa.operator().getJob(batch[1]).orElseThrow().argsTree().size()).isEqualTo(2);
   }
 
   @Test
   void queueArgumentsGetAnArgumentExceptionNamingQueue() {
-    argumentRejected(() -> awa.pauseQueue(null), "queue", "non-blank");
-    argumentRejected(() -> awa.resumeQueue(" "), "queue", "non-blank");
-    argumentRejected(() -> awa.pauseQueue("q".repeat(201)), "queue", "200");
+    argumentRejected(() -> awa.operator().pauseQueue(null), "queue", "non-blank");
+    argumentRejected(() -> awa.operator().resumeQueue(" "), "queue", "non-blank");
+    argumentRejected(() -> awa.operator().pauseQueue("q".repeat(201)), "queue", "200");
     argumentRejected(() -> awa.claim(null, 1, Duration.ofMinutes(1), "w"), "queue", "non-blank");
     assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta")).isZero();
   }
@@ -140,9 +140,11 @@ class ApiEdgesTest {
     argumentRejected(() -> awa.retry(null, Instant.now(), null), "lease", "must not be null");
     argumentRejected(() -> awa.complete(null), "lease", "must not be null");
     argumentRejected(() -> awa.heartbeat(null), "leases", "must not be null");
-    argumentRejected(() -> awa.completeCallback(null, Map.of()), "callbackId", "must not be null");
+    argumentRejected(
+        () -> awa.callbacks().completeCallback(null, Map.of()), "callbackId", "must not be null");
     // The attempt is untouched and still completes under its lease.
-    assertThat(awa.getJob(running.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    assertThat(awa.operator().getJob(running.id()).orElseThrow().state())
+        .isEqualTo(JobState.RUNNING);
     assertThat(awa.complete(running.lease())).isEqualTo(LeaseOutcome.APPLIED);
   }
 
@@ -156,8 +158,8 @@ class ApiEdgesTest {
                 NewJob.builder("second").runAt(Instant.now().plusSeconds(3600)).build(),
                 NewJob.builder("third").build()));
     assertThat(ids).hasSize(3);
-    assertThat(awa.getJob(ids[0]).orElseThrow().kind()).isEqualTo("first");
-    assertThat(awa.getJob(ids[1]).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
-    assertThat(awa.getJob(ids[2]).orElseThrow().kind()).isEqualTo("third");
+    assertThat(awa.operator().getJob(ids[0]).orElseThrow().kind()).isEqualTo("first");
+    assertThat(awa.operator().getJob(ids[1]).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(awa.operator().getJob(ids[2]).orElseThrow().kind()).isEqualTo("third");
   }
 }

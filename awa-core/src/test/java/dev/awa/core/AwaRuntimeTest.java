@@ -75,21 +75,21 @@ class AwaRuntimeTest {
         .until(
             () ->
                 List.of(greet, snooze, cancel, fail, later).stream()
-                    .map(id -> client.getJob(id).orElseThrow().state())
+                    .map(id -> client.operator().getJob(id).orElseThrow().state())
                     .allMatch(s -> s != JobState.AVAILABLE && s != JobState.RUNNING));
 
     assertThat(seen).containsEntry("ab", "abab");
-    assertThat(client.getJob(greet).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
-    JobRow snoozed = client.getJob(snooze).orElseThrow();
+    assertThat(client.operator().getJob(greet).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    JobRow snoozed = client.operator().getJob(snooze).orElseThrow();
     assertThat(snoozed.state()).isEqualTo(JobState.SCHEDULED);
     assertThat(snoozed.attempt()).isZero();
-    JobRow cancelled = client.getJob(cancel).orElseThrow();
+    JobRow cancelled = client.operator().getJob(cancel).orElseThrow();
     assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
     assertThat(cancelled.errors()).extracting(JobError::message).containsExactly("not wanted");
-    JobRow failed = client.getJob(fail).orElseThrow();
+    JobRow failed = client.operator().getJob(fail).orElseThrow();
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
     assertThat(failed.errors()).extracting(JobError::message).containsExactly("bad input");
-    JobRow retried = client.getJob(later).orElseThrow();
+    JobRow retried = client.operator().getJob(later).orElseThrow();
     assertThat(retried.state()).isEqualTo(JobState.RETRYABLE);
     assertThat(retried.runAt()).isAfter(Instant.now().plus(Duration.ofMinutes(110)));
     assertThat(retried.errors()).extracting(JobError::message).containsExactly("upstream busy");
@@ -126,7 +126,7 @@ class AwaRuntimeTest {
         .pollInterval(Duration.ofMillis(20))
         .until(
             () -> {
-              JobRow row = rt.client().getJob(id).orElseThrow();
+              JobRow row = rt.client().operator().getJob(id).orElseThrow();
               if (row.state() == JobState.RETRYABLE) {
                 Instant lastError = row.errors().get(row.errors().size() - 1).at();
                 Duration gap = Duration.between(lastError, row.runAt());
@@ -138,7 +138,7 @@ class AwaRuntimeTest {
               return row.state() == JobState.FAILED;
             });
 
-    JobRow row = rt.client().getJob(id).orElseThrow();
+    JobRow row = rt.client().operator().getJob(id).orElseThrow();
     assertThat(row.attempt()).isEqualTo(4);
     assertThat(attemptsSeen).containsExactly(1, 2, 3, 4);
     assertThat(row.errors())
@@ -183,8 +183,8 @@ class AwaRuntimeTest {
     assertThat(cancelledWhenInterrupted.get()).isTrue();
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> rt.client().getJob(id).orElseThrow().state() == JobState.FAILED);
-    assertThat(rt.client().getJob(id).orElseThrow().errors())
+        .until(() -> rt.client().operator().getJob(id).orElseThrow().state() == JobState.FAILED);
+    assertThat(rt.client().operator().getJob(id).orElseThrow().errors())
         .singleElement()
         .satisfies(e -> assertThat(e.errorClass()).isEqualTo("awa.deadline_exceeded"));
   }
@@ -215,7 +215,8 @@ class AwaRuntimeTest {
       // Well inside the 10 s poll interval: only the NOTIFY can have woken the producer.
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> rt.client().getJob(id).orElseThrow().state() == JobState.COMPLETED);
+          .until(
+              () -> rt.client().operator().getJob(id).orElseThrow().state() == JobState.COMPLETED);
     }
     assertThat(ran.get()).isEqualTo(3);
   }
@@ -261,7 +262,7 @@ class AwaRuntimeTest {
     long id = rt.client().enqueue(RuntimeTesting.job("noop", q)).id();
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> rt.client().getJob(id).orElseThrow().state() == JobState.COMPLETED);
+        .until(() -> rt.client().operator().getJob(id).orElseThrow().state() == JobState.COMPLETED);
     await().atMost(Duration.ofSeconds(10)).until(rt::isListening);
   }
 
@@ -297,11 +298,12 @@ class AwaRuntimeTest {
     await().atMost(Duration.ofSeconds(10)).until(rt::isListening);
     long id = rt.client().enqueue(RuntimeTesting.job("long", q)).id();
     await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
-    assertThat(rt.client().cancelJob(id)).isTrue();
+    assertThat(rt.client().operator().cancelJob(id)).isTrue();
     await().atMost(Duration.ofSeconds(10)).until(() -> reason.get() != null);
     await().atMost(Duration.ofSeconds(10)).until(() -> rt.inFlightCount() == 0);
     // The late completion was fenced out.
-    assertThat(rt.client().getJob(id).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(rt.client().operator().getJob(id).orElseThrow().state())
+        .isEqualTo(JobState.CANCELLED);
   }
 
   @Test
@@ -333,7 +335,8 @@ class AwaRuntimeTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> reason.get() != null);
     assertThat(reason.get()).isEqualTo("lease lost");
     await().atMost(Duration.ofSeconds(10)).until(() -> rt.inFlightCount() == 0);
-    assertThat(rt.client().getJob(id).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
+    assertThat(rt.client().operator().getJob(id).orElseThrow().state())
+        .isEqualTo(JobState.AVAILABLE);
   }
 
   @Test
@@ -348,8 +351,10 @@ class AwaRuntimeTest {
     long retried = rt.client().enqueue(RuntimeTesting.job("mystery", q)).id();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> rt.client().getJob(retried).orElseThrow().state() == JobState.RETRYABLE);
-    assertThat(rt.client().getJob(retried).orElseThrow().errors())
+        .until(
+            () ->
+                rt.client().operator().getJob(retried).orElseThrow().state() == JobState.RETRYABLE);
+    assertThat(rt.client().operator().getJob(retried).orElseThrow().errors())
         .singleElement()
         .satisfies(
             e -> {
@@ -368,7 +373,10 @@ class AwaRuntimeTest {
     long failed = failing.client().enqueue(RuntimeTesting.job("mystery", q2)).id();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> failing.client().getJob(failed).orElseThrow().state() == JobState.FAILED);
+        .until(
+            () ->
+                failing.client().operator().getJob(failed).orElseThrow().state()
+                    == JobState.FAILED);
   }
 
   @Test

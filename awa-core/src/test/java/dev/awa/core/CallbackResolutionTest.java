@@ -30,29 +30,30 @@ class CallbackResolutionTest {
     JobRow job = awa.claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
     UUID id = awa.registerCallback(job.lease(), Duration.ofMinutes(5)).orElseThrow();
     assertThat(awa.parkForCallback(job.lease())).isEqualTo(LeaseOutcome.APPLIED);
-    return awa.getJob(job.id()).orElseThrow();
+    return awa.operator().getJob(job.id()).orElseThrow();
   }
 
   @Test
   void completeStoresTheResultAndSecondResolutionIsAlreadyResolved() {
     JobRow job = parked();
     assertThat(job.state()).isEqualTo(JobState.WAITING_EXTERNAL);
-    assertThat(awa.completeCallback(job.callbackId(), Map.of("ok", true)))
+    assertThat(awa.callbacks().completeCallback(job.callbackId(), Map.of("ok", true)))
         .isEqualTo(CallbackOutcome.RESOLVED);
-    assertThat(awa.failCallback(job.callbackId(), "late"))
+    assertThat(awa.callbacks().failCallback(job.callbackId(), "late"))
         .isEqualTo(CallbackOutcome.ALREADY_RESOLVED);
-    JobRow done = awa.getJob(job.id()).orElseThrow();
+    JobRow done = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.metadata().get("callback_result").get("ok").asBoolean()).isTrue();
-    assertThat(awa.completeCallback(UUID.randomUUID(), null)).isEqualTo(CallbackOutcome.NOT_FOUND);
+    assertThat(awa.callbacks().completeCallback(UUID.randomUUID(), null))
+        .isEqualTo(CallbackOutcome.NOT_FOUND);
   }
 
   @Test
   void failRecordsAReadableErrorEntry() {
     JobRow job = parked();
-    assertThat(awa.failCallback(job.callbackId(), "payment declined"))
+    assertThat(awa.callbacks().failCallback(job.callbackId(), "payment declined"))
         .isEqualTo(CallbackOutcome.RESOLVED);
-    JobRow failed = awa.getJob(job.id()).orElseThrow();
+    JobRow failed = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
     assertThat(failed.errors())
         .singleElement()
@@ -68,12 +69,13 @@ class CallbackResolutionTest {
   @Test
   void retryMakesItAvailableAndHeartbeatExtendsTheTimeout() {
     JobRow job = parked();
-    assertThat(awa.heartbeatCallback(job.callbackId(), Duration.ofHours(1)))
+    assertThat(awa.callbacks().heartbeatCallback(job.callbackId(), Duration.ofHours(1)))
         .isEqualTo(CallbackOutcome.RESOLVED);
-    assertThat(awa.getJob(job.id()).orElseThrow().callbackTimeoutAt())
+    assertThat(awa.operator().getJob(job.id()).orElseThrow().callbackTimeoutAt())
         .isAfter(job.callbackTimeoutAt());
-    assertThat(awa.retryCallback(job.callbackId())).isEqualTo(CallbackOutcome.RESOLVED);
-    assertThat(awa.retryCallback(job.callbackId())).isEqualTo(CallbackOutcome.ALREADY_RESOLVED);
+    assertThat(awa.callbacks().retryCallback(job.callbackId())).isEqualTo(CallbackOutcome.RESOLVED);
+    assertThat(awa.callbacks().retryCallback(job.callbackId()))
+        .isEqualTo(CallbackOutcome.ALREADY_RESOLVED);
     JobRow again = awa.claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
     assertThat(again.attempt()).isEqualTo(2);
     assertThat(again.callbackId()).isNull();
@@ -84,8 +86,8 @@ class CallbackResolutionTest {
     awa.enqueue(NewJob.builder("ext").queue("cb").build());
     JobRow job = awa.claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
     UUID id = awa.registerCallback(job.lease(), Duration.ofMinutes(5)).orElseThrow();
-    assertThat(awa.completeCallback(id, "fast")).isEqualTo(CallbackOutcome.RESOLVED);
+    assertThat(awa.callbacks().completeCallback(id, "fast")).isEqualTo(CallbackOutcome.RESOLVED);
     assertThat(awa.parkForCallback(job.lease())).isEqualTo(LeaseOutcome.STALE);
-    assertThat(awa.getJob(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(awa.operator().getJob(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
   }
 }

@@ -62,8 +62,8 @@ class CallbackTest {
                   barrier.await();
                   // Mixed resolutions (a winning retry would re-run and re-park the job).
                   return n % 2 == 0
-                      ? client.completeCallback(callback, Map.of("by", n))
-                      : client.failCallback(callback, "thread " + n);
+                      ? client.callbacks().completeCallback(callback, Map.of("by", n))
+                      : client.callbacks().failCallback(callback, "thread " + n);
                 }));
       }
       List<CallbackOutcome> outcomes = new ArrayList<>();
@@ -75,15 +75,15 @@ class CallbackTest {
       assertThat(outcomes)
           .filteredOn(o -> o == CallbackOutcome.ALREADY_RESOLVED)
           .hasSize(threads - 1);
-      assertThat(client.getJob(first).orElseThrow().state())
+      assertThat(client.operator().getJob(first).orElseThrow().state())
           .isNotEqualTo(JobState.WAITING_EXTERNAL);
 
-      assertThat(client.completeCallback(handedOut.get(second), Map.of("ok", true)))
+      assertThat(client.callbacks().completeCallback(handedOut.get(second), Map.of("ok", true)))
           .isEqualTo(CallbackOutcome.RESOLVED);
-      JobRow done = client.getJob(second).orElseThrow();
+      JobRow done = client.operator().getJob(second).orElseThrow();
       assertThat(done.state()).isEqualTo(JobState.COMPLETED);
       assertThat(done.metadata().path("callback_result").path("ok").asBoolean()).isTrue();
-      assertThat(client.completeCallback(UUID.randomUUID(), null))
+      assertThat(client.callbacks().completeCallback(UUID.randomUUID(), null))
           .isEqualTo(CallbackOutcome.NOT_FOUND);
     }
   }

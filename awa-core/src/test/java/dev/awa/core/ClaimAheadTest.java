@@ -179,7 +179,7 @@ class ClaimAheadTest {
     String q = "ahead_cancel";
     AwaRuntime rt = bufferedRuntime(db, q, Duration.ofSeconds(30));
     long id = buffered(db, q).get(0);
-    assertThat(rt.client().cancelJob(id)).isTrue();
+    assertThat(rt.client().operator().cancelJob(id)).isTrue();
     // The cancel notification removes it from the buffer and frees its place.
     await()
         .atMost(Duration.ofSeconds(10))

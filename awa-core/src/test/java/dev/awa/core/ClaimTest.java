@@ -118,9 +118,9 @@ class ClaimTest {
   @Test
   void pausedQueueYieldsNothingUntilResumed() {
     awa.enqueue(NewJob.builder("x").queue("paused").build());
-    awa.pauseQueue("paused");
+    awa.operator().pauseQueue("paused");
     assertThat(awa.claim("paused", 10, DEADLINE, "w")).isEmpty();
-    awa.resumeQueue("paused");
+    awa.operator().resumeQueue("paused");
     assertThat(awa.claim("paused", 10, DEADLINE, "w")).hasSize(1);
   }
 

@@ -127,7 +127,7 @@ class DuplicateHolderTest {
       String key = "race-" + round;
       JobRow holder = awa.enqueue(job(key));
       CompletableFuture<Boolean> cancel =
-          CompletableFuture.supplyAsync(() -> awa.cancelJob(holder.id()));
+          CompletableFuture.supplyAsync(() -> awa.operator().cancelJob(holder.id()));
       try {
         JobRow second = awa.enqueue(job(key));
         assertThat(second.id()).isNotEqualTo(holder.id());

@@ -69,14 +69,15 @@ class EnqueueTest {
                 .build());
     JobRow raw = awa.enqueue(NewJob.builder("raw").argsJson("{\"n\": [1, 2]}").build());
 
-    JobRow read = awa.getJob(typed.id()).orElseThrow();
+    JobRow read = awa.operator().getJob(typed.id()).orElseThrow();
     assertThat(read.args(awa.objectMapper(), Email.class)).isEqualTo(new Email("b@x", 3));
     assertThat(read.queue()).isEqualTo("mail");
     assertThat(read.priority()).isEqualTo(1);
     assertThat(read.maxAttempts()).isEqualTo(5);
     assertThat(read.tags()).containsExactly("a", "b");
     assertThat(read.metadata().get("tenant").asText()).isEqualTo("t1");
-    assertThat(awa.getJob(raw.id()).orElseThrow().argsTree().get("n").size()).isEqualTo(2);
+    assertThat(awa.operator().getJob(raw.id()).orElseThrow().argsTree().get("n").size())
+        .isEqualTo(2);
   }
 
   @Test
@@ -92,7 +93,7 @@ class EnqueueTest {
   @Test
   void enqueueManyReturnsIdsInInputOrderAcrossChunksAndTables() {
     List<NewJob> jobs = new ArrayList<>();
-    int n = AwaClient.ENQUEUE_CHUNK * 2 + 7;
+    int n = JobProducer.ENQUEUE_CHUNK * 2 + 7;
     for (int i = 0; i < n; i++) {
       NewJob.Builder b = NewJob.builder("bulk").args(Map.of("i", i));
       if (i % 10 == 0) {
@@ -105,7 +106,8 @@ class EnqueueTest {
     for (int i = 1; i < n; i++) {
       assertThat(ids[i]).isGreaterThan(ids[i - 1]);
     }
-    assertThat(awa.getJob(ids[n - 1]).orElseThrow().argsTree().get("i").asInt()).isEqualTo(n - 1);
+    assertThat(awa.operator().getJob(ids[n - 1]).orElseThrow().argsTree().get("i").asInt())
+        .isEqualTo(n - 1);
     assertThat(db.countJobs("scheduled")).isEqualTo((n + 9) / 10);
     assertThat(db.countJobs("available")).isEqualTo(n - (n + 9) / 10);
   }
@@ -138,14 +140,14 @@ class EnqueueTest {
                     .uniqueKey(awkward)
                     .build(),
                 NewJob.builder("k").runAt(Instant.now().minusSeconds(5)).build()));
-    JobRow read = awa.getJob(ids[0]).orElseThrow();
+    JobRow read = awa.operator().getJob(ids[0]).orElseThrow();
     assertThat(read.kind()).isEqualTo(awkward);
     assertThat(read.queue()).isEqualTo(awkward);
     assertThat(read.argsTree().get("s").asText()).isEqualTo(awkward);
     assertThat(read.metadata().get("m").asText()).isEqualTo(awkward);
     assertThat(read.tags()).containsExactly(awkward, "plain");
     assertThat(read.uniqueKey()).isEqualTo(awkward);
-    assertThat(awa.getJob(ids[1]).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
+    assertThat(awa.operator().getJob(ids[1]).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
   }
 
   @Test

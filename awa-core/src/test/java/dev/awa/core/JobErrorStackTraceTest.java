@@ -25,8 +25,8 @@ class JobErrorStackTraceTest {
       long id = rt.client().enqueue(RuntimeTesting.job("boom", "traces")).id();
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> !rt.client().getJob(id).orElseThrow().errors().isEmpty());
-      List<JobError> errors = rt.client().getJob(id).orElseThrow().errors();
+          .until(() -> !rt.client().operator().getJob(id).orElseThrow().errors().isEmpty());
+      List<JobError> errors = rt.client().operator().getJob(id).orElseThrow().errors();
       JobError first = errors.get(0);
       assertThat(first.attempt()).isEqualTo(1);
       assertThat(first.errorClass()).isEqualTo(IllegalStateException.class.getName());

@@ -47,14 +47,15 @@ class LeaseOutcomeTest {
         .isEqualTo(LeaseOutcome.STALE);
     assertThat(awa.completeMany(List.of(first.lease()))).isEmpty();
     assertThat(awa.heartbeat(List.of(first.lease()))).isEmpty();
-    JobRow now = awa.getJob(first.id()).orElseThrow();
+    JobRow now = awa.operator().getJob(first.id()).orElseThrow();
     assertThat(now.state()).isEqualTo(JobState.RUNNING);
     assertThat(now.runLease()).isEqualTo(second.runLease());
     assertThat(now.errors()).isEmpty();
 
     assertThat(awa.complete(second.lease())).isEqualTo(LeaseOutcome.APPLIED);
     assertThat(awa.complete(second.lease())).isEqualTo(LeaseOutcome.STALE);
-    assertThat(awa.getJob(first.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(awa.operator().getJob(first.id()).orElseThrow().state())
+        .isEqualTo(JobState.COMPLETED);
   }
 
   @Test
@@ -63,7 +64,7 @@ class LeaseOutcomeTest {
     Instant later = Instant.now().plusSeconds(600);
     assertThat(awa.retry(job.lease(), later, JobError.of(1, new IllegalStateException("boom"))))
         .isEqualTo(LeaseOutcome.APPLIED);
-    JobRow row = awa.getJob(job.id()).orElseThrow();
+    JobRow row = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.RETRYABLE);
     assertThat(row.errors())
         .singleElement()
@@ -92,7 +93,7 @@ class LeaseOutcomeTest {
   void snoozeDoesNotCountTheAttempt() {
     JobRow job = claimOne();
     assertThat(awa.snooze(job.lease(), Duration.ofMinutes(10))).isEqualTo(LeaseOutcome.APPLIED);
-    JobRow row = awa.getJob(job.id()).orElseThrow();
+    JobRow row = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.SCHEDULED);
     assertThat(row.attempt()).isZero();
 
@@ -106,12 +107,12 @@ class LeaseOutcomeTest {
     JobRow a = claimOne();
     assertThat(awa.fail(a.lease(), JobError.of(1, new RuntimeException("bad"))))
         .isEqualTo(LeaseOutcome.APPLIED);
-    assertThat(awa.getJob(a.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    assertThat(awa.operator().getJob(a.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
     assertThat(awa.cancel(a.lease(), 1, "nope")).isEqualTo(LeaseOutcome.STALE);
 
     JobRow b = claimOne();
     assertThat(awa.cancel(b.lease(), 1, "not needed")).isEqualTo(LeaseOutcome.APPLIED);
-    JobRow row = awa.getJob(b.id()).orElseThrow();
+    JobRow row = awa.operator().getJob(b.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.CANCELLED);
     assertThat(row.finalizedAt()).isNotNull();
     assertThat(row.errors()).extracting(JobError::message).containsExactly("not needed");
@@ -121,7 +122,7 @@ class LeaseOutcomeTest {
   void handBackMakesJobsAvailableAtOnceWithoutCountingTheAttempt() {
     JobRow job = claimOne();
     assertThat(awa.handBack(List.of(job.lease()))).containsExactly(job.id());
-    JobRow row = awa.getJob(job.id()).orElseThrow();
+    JobRow row = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.AVAILABLE);
     assertThat(row.attempt()).isZero();
     assertThat(awa.handBack(List.of(job.lease()))).isEmpty();
@@ -130,26 +131,28 @@ class LeaseOutcomeTest {
   @Test
   void adminCancelAndRetry() {
     JobRow running = claimOne();
-    assertThat(awa.cancelJob(running.id())).isTrue();
+    assertThat(awa.operator().cancelJob(running.id())).isTrue();
     assertThat(awa.complete(running.lease())).isEqualTo(LeaseOutcome.STALE);
-    assertThat(awa.cancelJob(running.id())).isFalse();
+    assertThat(awa.operator().cancelJob(running.id())).isFalse();
 
     JobRow scheduled =
         awa.enqueue(NewJob.builder("k").queue("q").runIn(Duration.ofHours(1)).build());
-    assertThat(awa.cancelJob(scheduled.id())).isTrue();
-    assertThat(awa.getJob(scheduled.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(awa.operator().cancelJob(scheduled.id())).isTrue();
+    assertThat(awa.operator().getJob(scheduled.id()).orElseThrow().state())
+        .isEqualTo(JobState.CANCELLED);
 
-    assertThat(awa.retryJob(running.id())).isTrue();
-    assertThat(awa.getJob(running.id()).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
-    assertThat(awa.cancelJob(Long.MAX_VALUE)).isFalse();
-    assertThat(awa.retryJob(Long.MAX_VALUE)).isFalse();
+    assertThat(awa.operator().retryJob(running.id())).isTrue();
+    assertThat(awa.operator().getJob(running.id()).orElseThrow().state())
+        .isEqualTo(JobState.AVAILABLE);
+    assertThat(awa.operator().cancelJob(Long.MAX_VALUE)).isFalse();
+    assertThat(awa.operator().retryJob(Long.MAX_VALUE)).isFalse();
   }
 
   @Test
   void completeManyReportsOnlyLiveLeases() {
     JobRow a = claimOne();
     JobRow b = claimOne();
-    awa.cancelJob(b.id());
+    awa.operator().cancelJob(b.id());
     Set<Long> done = awa.completeMany(List.of(a.lease(), b.lease()));
     assertThat(done).containsExactly(a.id());
   }

@@ -49,20 +49,22 @@ class OperatorAnswersTest {
     JobRow successor =
         awa.enqueue(NewJob.builder("report").queue("ops").uniqueKey("report-2026-12").build());
 
-    assertThatThrownBy(() -> awa.retryJob(finished.id()))
+    assertThatThrownBy(() -> awa.operator().retryJob(finished.id()))
         .isInstanceOfSatisfying(
             DuplicateJobException.class,
             e -> {
               assertThat(e.uniqueKey()).isEqualTo("report-2026-12");
               assertThat(e.existingJobId()).isEqualTo(successor.id());
             });
-    assertThat(awa.getJob(finished.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(awa.operator().getJob(finished.id()).orElseThrow().state())
+        .isEqualTo(JobState.COMPLETED);
     assertThat(db.queryLong("SELECT job_id FROM awa.job_unique_claims")).isEqualTo(successor.id());
 
     // Once the successor is gone the key is free and the retry goes through.
-    assertThat(awa.cancelJob(successor.id())).isTrue();
-    assertThat(awa.retryJob(finished.id())).isTrue();
-    assertThat(awa.getJob(finished.id()).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
+    assertThat(awa.operator().cancelJob(successor.id())).isTrue();
+    assertThat(awa.operator().retryJob(finished.id())).isTrue();
+    assertThat(awa.operator().getJob(finished.id()).orElseThrow().state())
+        .isEqualTo(JobState.AVAILABLE);
     assertThat(db.queryLong("SELECT job_id FROM awa.job_unique_claims")).isEqualTo(finished.id());
   }
 
@@ -80,7 +82,7 @@ class OperatorAnswersTest {
             () -> {
               barrier.await();
               try {
-                return awa.retryJob(job.id());
+                return awa.operator().retryJob(job.id());
               } catch (DuplicateJobException e) {
                 return e;
               }
@@ -103,10 +105,10 @@ class OperatorAnswersTest {
   void wrongStateAndUnknownIdAreAnsweredWithFalse() {
     awa.enqueue(NewJob.builder("report").queue("ops").build());
     JobRow running = awa.claim("ops", 1, Duration.ofMinutes(5), "w").get(0);
-    assertThat(awa.retryJob(running.id())).isFalse();
-    assertThat(awa.retryJob(Long.MAX_VALUE)).isFalse();
-    assertThat(awa.cancelJob(Long.MAX_VALUE)).isFalse();
+    assertThat(awa.operator().retryJob(running.id())).isFalse();
+    assertThat(awa.operator().retryJob(Long.MAX_VALUE)).isFalse();
+    assertThat(awa.operator().cancelJob(Long.MAX_VALUE)).isFalse();
     assertThat(awa.complete(running.lease())).isEqualTo(LeaseOutcome.APPLIED);
-    assertThat(awa.cancelJob(running.id())).isFalse();
+    assertThat(awa.operator().cancelJob(running.id())).isFalse();
   }
 }

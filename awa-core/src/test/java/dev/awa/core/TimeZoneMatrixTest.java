@@ -129,7 +129,8 @@ class TimeZoneMatrixTest {
             assertThat(awa.retry(running.lease(), at, JobError.of(1, new Exception("again"))))
                 .isEqualTo(LeaseOutcome.APPLIED);
             assertThat(storedText(running.id())).as("retry to %s", at).isEqualTo(text(at));
-            assertThat(awa.getJob(running.id()).orElseThrow().runAt()).isEqualTo(cut(at));
+            assertThat(awa.operator().getJob(running.id()).orElseThrow().runAt())
+                .isEqualTo(cut(at));
           }
 
           JobRow snoozed = claimOne(awa, "tz-snooze");
@@ -152,13 +153,15 @@ class TimeZoneMatrixTest {
           assertThat(awa.parkForCallback(waiting.lease())).isEqualTo(LeaseOutcome.APPLIED);
           Duration extended = Duration.ofHours(2);
           dbBefore = databaseNow(pool);
-          assertThat(awa.heartbeatCallback(callback, extended)).isEqualTo(CallbackOutcome.RESOLVED);
+          assertThat(awa.callbacks().heartbeatCallback(callback, extended))
+              .isEqualTo(CallbackOutcome.RESOLVED);
           dbAfter = databaseNow(pool);
           assertThat(callbackTimeoutSeconds(waiting.id()))
               .isBetween(seconds(dbBefore.plus(extended)), seconds(dbAfter.plus(extended)));
           OffsetDateTime read =
               OffsetDateTime.ofInstant(
-                  awa.getJob(waiting.id()).orElseThrow().callbackTimeoutAt(), ZoneOffset.UTC);
+                  awa.operator().getJob(waiting.id()).orElseThrow().callbackTimeoutAt(),
+                  ZoneOffset.UTC);
           assertThat(seconds(read.toInstant())).isEqualTo(callbackTimeoutSeconds(waiting.id()));
         });
   }

@@ -113,7 +113,7 @@ class UniqueJobTest {
         .hasMessageContaining("'k'")
         .hasMessageContaining(String.valueOf(first.id()));
 
-    awa.cancelJob(first.id());
+    awa.operator().cancelJob(first.id());
     JobRow second = awa.enqueue(unique("k"));
     assertThat(second.id()).isNotEqualTo(first.id());
     assertThat(db.queryLong("SELECT job_id FROM awa.job_unique_claims")).isEqualTo(second.id());

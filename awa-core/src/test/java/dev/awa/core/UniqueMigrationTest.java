@@ -107,7 +107,7 @@ class UniqueMigrationTest {
     assertThat(awa.complete(run.lease())).isEqualTo(LeaseOutcome.APPLIED);
     assertThat(awa.enqueue(NewJob.builder("send_email").uniqueKey("order-1").build()).id())
         .isNotEqualTo(available);
-    assertThat(awa.cancelJob(scheduled)).isTrue();
+    assertThat(awa.operator().cancelJob(scheduled)).isTrue();
     assertThat(awa.enqueue(NewJob.builder("send_email").uniqueKey("order-2").build()).id())
         .isNotEqualTo(scheduled);
     // Claims: order-3, charge_card order-1, send_email order-1, order-2 (new jobs), once.

@@ -384,7 +384,7 @@ class UniqueScopesTest {
     awa.fail(run.lease(), JobError.of(1, new Exception("boom")));
     JobRow second = awa.enqueue(job);
     assertThat(second.id()).isNotEqualTo(first.id());
-    awa.cancelJob(second.id());
+    awa.operator().cancelJob(second.id());
     JobRow third = awa.enqueue(job);
     JobRow run3 = awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0);
     assertThat(awa.complete(run3.lease())).isEqualTo(LeaseOutcome.APPLIED);
@@ -398,14 +398,14 @@ class UniqueScopesTest {
     JobRow first = awa.enqueue(job);
     awa.complete(awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0).lease());
     // The scope is free: the retried job takes it back, and holds it.
-    assertThat(awa.retryJob(first.id())).isTrue();
+    assertThat(awa.operator().retryJob(first.id())).isTrue();
     assertThatThrownBy(() -> awa.enqueue(job))
         .isInstanceOfSatisfying(
             DuplicateJobException.class, e -> assertThat(e.existingJobId()).isEqualTo(first.id()));
     awa.complete(awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0).lease());
     // A newer job holds the scope: the retry is refused, naming it, and changes nothing.
     JobRow newer = awa.enqueue(job);
-    assertThatThrownBy(() -> awa.retryJob(first.id()))
+    assertThatThrownBy(() -> awa.operator().retryJob(first.id()))
         .isInstanceOfSatisfying(
             DuplicateJobException.class,
             e -> {
@@ -413,7 +413,8 @@ class UniqueScopesTest {
               assertThat(e.uniqueKey()).isEqualTo("again");
               assertThat(e.kind()).isEqualTo("r");
             });
-    assertThat(awa.getJob(first.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(awa.operator().getJob(first.id()).orElseThrow().state())
+        .isEqualTo(JobState.COMPLETED);
   }
 
   @Test
@@ -443,12 +444,13 @@ class UniqueScopesTest {
     JobRow first = awa.enqueue(job);
     JobRow run = awa.claim("m", 1, Duration.ofMinutes(1), "w").get(0);
     awa.retry(run.lease(), Instant.now().plusSeconds(600), JobError.of(1, new Exception("x")));
-    assertThat(awa.getJob(first.id()).orElseThrow().state()).isEqualTo(JobState.RETRYABLE);
+    assertThat(awa.operator().getJob(first.id()).orElseThrow().state())
+        .isEqualTo(JobState.RETRYABLE);
     assertThatThrownBy(() -> awa.enqueue(job))
         .isInstanceOfSatisfying(
             DuplicateJobException.class, e -> assertThat(e.existingJobId()).isEqualTo(first.id()));
     // Cancelling moves it back into awa.jobs as cancelled: released.
-    awa.cancelJob(first.id());
+    awa.operator().cancelJob(first.id());
     assertThat(awa.enqueue(job).id()).isNotEqualTo(first.id());
   }
 
@@ -479,7 +481,7 @@ class UniqueScopesTest {
     assertThat(db.queryStrings("SELECT unique_claim FROM awa.jobs WHERE id = ?", first.id()))
         .containsExactly(claim);
     assertThatThrownBy(() -> awa.enqueue(job)).isInstanceOf(DuplicateJobException.class);
-    awa.cancelJob(first.id());
+    awa.operator().cancelJob(first.id());
     assertThat(db.queryLong("SELECT count(*) FROM awa.job_unique_claims")).isZero();
   }
 

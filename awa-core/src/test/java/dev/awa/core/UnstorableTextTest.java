@@ -207,10 +207,10 @@ class UnstorableTextTest {
                 .metadata(Map.of(emoji, emoji))
                 .build();
     long single = awa.enqueue(job.get()).id();
-    awa.cancelJob(single); // releases the unique key for the batch copy
+    awa.operator().cancelJob(single); // releases the unique key for the batch copy
     long batch = awa.enqueueMany(List.of(job.get()))[0];
     for (long id : List.of(single, batch)) {
-      JobRow row = awa.getJob(id).orElseThrow();
+      JobRow row = awa.operator().getJob(id).orElseThrow();
       assertThat(row.kind()).isEqualTo(emoji);
       assertThat(row.queue()).isEqualTo(emoji);
       assertThat(row.tags()).containsExactly(emoji);
@@ -229,17 +229,19 @@ class UnstorableTextTest {
 
     BAD_TEXT.forEach(
         (bad, says) -> {
-          argumentRejected(() -> awa.completeCallback(callback, Map.of("r", bad)), "result", says);
-          argumentRejected(() -> awa.failCallback(callback, bad), "message", says);
-          argumentRejected(() -> awa.pauseQueue(bad), "queue", says);
-          argumentRejected(() -> awa.resumeQueue(bad), "queue", says);
+          argumentRejected(
+              () -> awa.callbacks().completeCallback(callback, Map.of("r", bad)), "result", says);
+          argumentRejected(() -> awa.callbacks().failCallback(callback, bad), "message", says);
+          argumentRejected(() -> awa.operator().pauseQueue(bad), "queue", says);
+          argumentRejected(() -> awa.operator().resumeQueue(bad), "queue", says);
           argumentRejected(() -> awa.claim(bad, 1, Duration.ofMinutes(1), "w"), "queue", says);
           argumentRejected(() -> awa.claim("cb", 1, Duration.ofMinutes(1), bad), "workerId", says);
         });
     // Nothing was resolved or written: the job still waits, no queue row was created.
-    assertThat(awa.getJob(running.id()).orElseThrow().state()).isEqualTo(JobState.WAITING_EXTERNAL);
+    assertThat(awa.operator().getJob(running.id()).orElseThrow().state())
+        .isEqualTo(JobState.WAITING_EXTERNAL);
     assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta")).isZero();
-    assertThat(awa.completeCallback(callback, Map.of("r", "ok \uD83D\uDE00")))
+    assertThat(awa.callbacks().completeCallback(callback, Map.of("r", "ok \uD83D\uDE00")))
         .isEqualTo(CallbackOutcome.RESOLVED);
   }
 
@@ -259,7 +261,7 @@ class UnstorableTextTest {
     assertThat(error.message()).doesNotContain("\u0000").contains("\uFFFD");
     assertThat(PgText.textProblem(error.message())).isNull(); // the pair at the cut is not split
     assertThat(awa.fail(running.lease(), error)).isEqualTo(LeaseOutcome.APPLIED);
-    JobRow failed = awa.getJob(running.id()).orElseThrow();
+    JobRow failed = awa.operator().getJob(running.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
     assertThat(failed.errors()).hasSize(1);
     assertThat(failed.errors().get(0).message()).isEqualTo(error.message());

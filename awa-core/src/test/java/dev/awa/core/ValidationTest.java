@@ -149,7 +149,7 @@ class ValidationTest {
     String evil = "q'; DROP TABLE awa.jobs; --\"$$";
     JobRow row =
         awa.enqueue(NewJob.builder(evil).queue(evil).tags(evil, "select * from pg_user").build());
-    JobRow read = awa.getJob(row.id()).orElseThrow();
+    JobRow read = awa.operator().getJob(row.id()).orElseThrow();
     assertThat(read.kind()).isEqualTo(evil);
     assertThat(read.queue()).isEqualTo(evil);
     assertThat(read.tags()).containsExactly(evil, "select * from pg_user");

@@ -105,7 +105,7 @@ class BranchesTest {
           .extracting(PGNotification::getParameter)
           .containsExactly(String.valueOf(job.id()));
     }
-    JobRow after = client.getJob(job.id()).orElseThrow();
+    JobRow after = client.operator().getJob(job.id()).orElseThrow();
     assertThat(after.state()).isEqualTo(JobState.RETRYABLE);
     // attempt 1: 2 s plus up to 25 % jitter.
     assertThat(
@@ -114,7 +114,8 @@ class BranchesTest {
                 job.id()))
         .isBetween(1_000L, 2_600L);
     assertThat(errorsOf(job.id())).contains("rescue.heartbeat").contains("no heartbeat since");
-    assertThat(client.getJob(fresh.id()).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    assertThat(client.operator().getJob(fresh.id()).orElseThrow().state())
+        .isEqualTo(JobState.RUNNING);
     // The old attempt's late completion is fenced out.
     assertThat(client.complete(job.lease())).isEqualTo(dev.awa.core.LeaseOutcome.STALE);
     assertThat(listener.count(listener.rescued, "heartbeat")).isEqualTo(1);
@@ -125,7 +126,7 @@ class BranchesTest {
     JobRow job = claimOne("dl", 1);
     db.backdateDeadline(job.id(), Duration.ofHours(1));
     new RescueExpiredDeadlinesBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
-    JobRow after = client.getJob(job.id()).orElseThrow();
+    JobRow after = client.operator().getJob(job.id()).orElseThrow();
     assertThat(after.state()).isEqualTo(JobState.FAILED);
     assertThat(after.finalizedAt()).isNotNull();
     assertThat(errorsOf(job.id())).contains("rescue.deadline").contains("deadline");
@@ -138,9 +139,10 @@ class BranchesTest {
     client.parkForCallback(job.lease());
     db.backdateCallbackTimeout(job.id(), Duration.ofMinutes(2));
     new RescueExpiredCallbacksBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
-    assertThat(client.getJob(job.id()).orElseThrow().state()).isEqualTo(JobState.RETRYABLE);
+    assertThat(client.operator().getJob(job.id()).orElseThrow().state())
+        .isEqualTo(JobState.RETRYABLE);
     assertThat(errorsOf(job.id())).contains("rescue.callback_timeout").contains("timed out");
-    assertThat(client.completeCallback(callback, Map.of("ok", true)))
+    assertThat(client.callbacks().completeCallback(callback, Map.of("ok", true)))
         .isNotEqualTo(dev.awa.core.CallbackOutcome.RESOLVED);
   }
 
@@ -151,7 +153,8 @@ class BranchesTest {
     client.complete(job.lease());
     new RescueStaleHeartbeatsBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT, Duration.ofSeconds(90))
         .run(ctx);
-    assertThat(client.getJob(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(client.operator().getJob(job.id()).orElseThrow().state())
+        .isEqualTo(JobState.COMPLETED);
   }
 
   @Test

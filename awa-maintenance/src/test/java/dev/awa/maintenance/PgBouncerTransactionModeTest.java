@@ -148,17 +148,21 @@ class PgBouncerTransactionModeTest {
       release.countDown();
       await()
           .atMost(Duration.ofSeconds(15))
-          .until(() -> client.getJob(slow).orElseThrow().state() == JobState.COMPLETED);
+          .until(() -> client.operator().getJob(slow).orElseThrow().state() == JobState.COMPLETED);
 
       // Callbacks: park, then resolve through the pooler.
       long external = client.enqueue(job("external")).id();
       await().atMost(Duration.ofSeconds(15)).until(() -> callbacks.containsKey(external));
       await()
           .atMost(Duration.ofSeconds(15))
-          .until(() -> client.getJob(external).orElseThrow().state() == JobState.WAITING_EXTERNAL);
-      assertThat(client.completeCallback(callbacks.get(external), Map.of("ok", true)))
+          .until(
+              () ->
+                  client.operator().getJob(external).orElseThrow().state()
+                      == JobState.WAITING_EXTERNAL);
+      assertThat(client.callbacks().completeCallback(callbacks.get(external), Map.of("ok", true)))
           .isEqualTo(CallbackOutcome.RESOLVED);
-      assertThat(client.getJob(external).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+      assertThat(client.operator().getJob(external).orElseThrow().state())
+          .isEqualTo(JobState.COMPLETED);
       assertThat(modes).containsExactly(ListenerMode.POLLING);
     }
     assertThat(modes).containsExactly(ListenerMode.POLLING, ListenerMode.OFF);
@@ -210,7 +214,8 @@ class PgBouncerTransactionModeTest {
               .id();
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> rt.client().getJob(id).orElseThrow().state() == JobState.COMPLETED);
+          .until(
+              () -> rt.client().operator().getJob(id).orElseThrow().state() == JobState.COMPLETED);
       assertThat(s.isLeader()).isTrue();
     }
   }

@@ -81,11 +81,13 @@ class UniqueClaimsMaintenanceTest {
   void rescueToRetryableAndPromotionKeepTheClaim() throws Exception {
     JobRow run = runningStale("keep", 5);
     rescueHeartbeats();
-    assertThat(client.getJob(run.id()).orElseThrow().state()).isEqualTo(JobState.RETRYABLE);
+    assertThat(client.operator().getJob(run.id()).orElseThrow().state())
+        .isEqualTo(JobState.RETRYABLE);
     refusedNaming(job("keep", 5), run.id());
     db.backdateRunAt(run.id(), Duration.ofHours(1));
     new PromoteScheduledBranch(Duration.ofMillis(250), 10, 3, TIMEOUT).run(ctx);
-    assertThat(client.getJob(run.id()).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
+    assertThat(client.operator().getJob(run.id()).orElseThrow().state())
+        .isEqualTo(JobState.AVAILABLE);
     refusedNaming(job("keep", 5), run.id());
     assertThat(db.queryLong("SELECT job_id FROM awa.job_unique_claims")).isEqualTo(run.id());
   }
@@ -94,7 +96,7 @@ class UniqueClaimsMaintenanceTest {
   void rescueThatFailsTheJobReleasesTheClaim() throws Exception {
     JobRow run = runningStale("spent", 1);
     rescueHeartbeats();
-    assertThat(client.getJob(run.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    assertThat(client.operator().getJob(run.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
     assertThat(client.enqueue(job("spent", 1)).id()).isNotEqualTo(run.id());
   }
 
@@ -104,7 +106,8 @@ class UniqueClaimsMaintenanceTest {
     client.claim("dl", 1, Duration.ofMinutes(10), "w1");
     db.backdateDeadline(deadline.id(), Duration.ofHours(1));
     new RescueExpiredDeadlinesBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
-    assertThat(client.getJob(deadline.id()).orElseThrow().state()).isEqualTo(JobState.RETRYABLE);
+    assertThat(client.operator().getJob(deadline.id()).orElseThrow().state())
+        .isEqualTo(JobState.RETRYABLE);
     refusedNaming(job("dl", 5), deadline.id());
 
     NewJob parked = NewJob.builder("sync").queue("cb").uniqueKey("parked").maxAttempts(5).build();
@@ -115,7 +118,8 @@ class UniqueClaimsMaintenanceTest {
     refusedNaming(parked, cb.id());
     db.backdateCallbackTimeout(cb.id(), Duration.ofMinutes(2));
     new RescueExpiredCallbacksBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
-    assertThat(client.getJob(cb.id()).orElseThrow().state()).isEqualTo(JobState.RETRYABLE);
+    assertThat(client.operator().getJob(cb.id()).orElseThrow().state())
+        .isEqualTo(JobState.RETRYABLE);
     refusedNaming(parked, cb.id());
   }
 
@@ -191,7 +195,7 @@ class UniqueClaimsMaintenanceTest {
             TIMEOUT,
             TIMEOUT)
         .run(ctx);
-    assertThat(client.getJob(first.id())).isEmpty();
+    assertThat(client.operator().getJob(first.id())).isEmpty();
     assertThat(client.enqueue(once).id()).isNotEqualTo(first.id());
   }
 }

@@ -113,7 +113,7 @@ class DashboardAutoConfigurationTest {
                           .build(),
                       HttpResponse.BodyHandlers.ofString());
               assertThat(retry.statusCode()).isEqualTo(403);
-              assertThat(ctx.getBean(AwaClient.class).getJob(id).orElseThrow().state())
+              assertThat(ctx.getBean(AwaClient.class).operator().getJob(id).orElseThrow().state())
                   .isEqualTo(JobState.AVAILABLE);
             });
   }

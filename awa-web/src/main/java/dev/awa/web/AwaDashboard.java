@@ -2,6 +2,7 @@ package dev.awa.web;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.awa.core.AwaClient;
+import dev.awa.core.internal.DaemonThreads;
 import dev.awa.maintenance.CronAdmin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,15 +62,8 @@ public final class AwaDashboard implements AutoCloseable {
             cron,
             access,
             b.readOnly);
-    AtomicInteger n = new AtomicInteger();
     this.executor =
-        Executors.newFixedThreadPool(
-            b.threads,
-            r -> {
-              Thread t = new Thread(r, "awa-dashboard-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(b.threads, DaemonThreads.numbered("awa-dashboard-"));
     this.server = HttpServer.create(new InetSocketAddress(b.bind, b.port), 64);
     server.createContext("/", handler);
     server.setExecutor(executor);

@@ -53,7 +53,7 @@ final class DashboardActions {
     return single(
         "retry",
         id,
-        client::retryJob,
+        client.operator()::retryJob,
         "is available again",
         "only finished jobs are retried",
         actor);
@@ -61,7 +61,12 @@ final class DashboardActions {
 
   ActionResult cancel(long id, String actor) {
     return single(
-        "cancel", id, client::cancelJob, "cancelled", "only unfinished jobs are cancelled", actor);
+        "cancel",
+        id,
+        client.operator()::cancelJob,
+        "cancelled",
+        "only unfinished jobs are cancelled",
+        actor);
   }
 
   ActionResult delete(long id, String actor) {
@@ -77,7 +82,7 @@ final class DashboardActions {
   /** One job action: 404 for an unknown id, otherwise the fenced change and its reason. */
   private ActionResult single(
       String action, long id, LongPredicate change, String done, String refusal, String actor) {
-    JobRow job = client.getJob(id).orElseThrow(() -> HttpError.notFound("job " + id));
+    JobRow job = client.operator().getJob(id).orElseThrow(() -> HttpError.notFound("job " + id));
     boolean applied = change.test(id);
     String message =
         applied
@@ -92,8 +97,8 @@ final class DashboardActions {
     for (long id : ids) {
       boolean done =
           switch (action) {
-            case "retry" -> client.retryJob(id);
-            case "cancel" -> client.cancelJob(id);
+            case "retry" -> client.operator().retryJob(id);
+            case "cancel" -> client.operator().cancelJob(id);
             case "delete" -> deleteQuietly(id);
             default -> throw new BadRequestException("action", "unknown bulk action " + action);
           };
@@ -161,7 +166,7 @@ final class DashboardActions {
         break;
       }
       for (long id : ids) {
-        if (client.retryJob(id)) {
+        if (client.operator().retryJob(id)) {
           retried++;
         }
       }
@@ -238,12 +243,12 @@ final class DashboardActions {
   }
 
   ActionResult pauseQueue(String queue, String actor) {
-    client.pauseQueue(queue);
+    client.operator().pauseQueue(queue);
     return log(ActionResult.one("pause-queue", queue, true, "queue " + queue + " paused"), actor);
   }
 
   ActionResult resumeQueue(String queue, String actor) {
-    client.resumeQueue(queue);
+    client.operator().resumeQueue(queue);
     return log(ActionResult.one("resume-queue", queue, true, "queue " + queue + " resumed"), actor);
   }
 

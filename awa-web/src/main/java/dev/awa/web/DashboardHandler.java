@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
 final class DashboardHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(DashboardHandler.class);
 
-  /** Pretty-prints args for the page, where HTML escaping (not JSON escaping) applies. */
+  /**
+   * Pretty-prints args for the page, where HTML escaping (not JSON escaping) applies: Awa's one
+   * default mapper, without {@link JsonOut}'s JSON-level HTML escapes.
+   */
   private static final com.fasterxml.jackson.databind.ObjectMapper PLAIN_JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+      dev.awa.core.internal.JobJson.MAPPER;
 
   private static final Set<String> JOB_ACTIONS = Set.of("retry", "cancel", "delete");
 
@@ -175,7 +178,8 @@ final class DashboardHandler implements HttpHandler {
         nav = "/jobs";
         if (s.size() == 2) {
           long id = pathId(s.get(1));
-          JobRow job = client.getJob(id).orElseThrow(() -> HttpError.notFound("job " + id));
+          JobRow job =
+              client.operator().getJob(id).orElseThrow(() -> HttpError.notFound("job " + id));
           title = "Job " + id;
           main = JobDetailPage.main(job, PLAIN_JSON, ctx);
         } else if (s.size() == 1) {
@@ -228,7 +232,8 @@ final class DashboardHandler implements HttpHandler {
       case "jobs" -> {
         if (s.size() == 3) {
           long id = pathId(s.get(2));
-          JobRow job = client.getJob(id).orElseThrow(() -> HttpError.notFound("job " + id));
+          JobRow job =
+              client.operator().getJob(id).orElseThrow(() -> HttpError.notFound("job " + id));
           ex.sendJson(200, JsonOut.job(job));
         } else if (s.size() == 2) {
           Views.JobPage page = queries.jobs(JobQuery.from(ex.params()));

@@ -1,12 +1,12 @@
 package dev.awa.web;
 
 import dev.awa.core.JobRow;
-import dev.awa.core.JobState;
 import dev.awa.core.internal.Jdbc;
-import dev.awa.core.internal.JobColumns;
-import dev.awa.web.Views.BranchView;
+import dev.awa.core.internal.store.JobRows;
+import dev.awa.core.internal.store.StatusSql;
+import dev.awa.core.internal.store.StatusSql.MaintenanceBranchRow;
+import dev.awa.core.internal.store.StatusSql.RuntimeInstanceRow;
 import dev.awa.web.Views.Health;
-import dev.awa.web.Views.InstanceView;
 import dev.awa.web.Views.JobPage;
 import dev.awa.web.Views.Maintenance;
 import dev.awa.web.Views.Overview;
@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,25 +40,6 @@ final class DashboardQueries {
    */
   static final double LEADER_STALE_SECONDS = 180;
 
-  static final String COUNTS =
-      """
-      SELECT queue, state, count(*) AS jobs
-        FROM (SELECT queue, state FROM awa.jobs
-              UNION ALL
-              SELECT queue, state FROM awa.scheduled_jobs) AS all_jobs
-       GROUP BY queue, state
-      """;
-
-  static final String LAG =
-      """
-      SELECT queue, extract(epoch FROM now() - min(run_at))::float8 AS lag_seconds
-        FROM awa.jobs
-       WHERE state = 'available' AND run_at <= now()
-       GROUP BY queue
-      """;
-
-  static final String PAUSED = "SELECT queue, paused FROM awa.queue_meta";
-
   /** Finished rows of the last minutes, per queue and minute: walks jobs_finalized_idx. */
   static final String THROUGHPUT =
       """
@@ -72,27 +52,7 @@ final class DashboardQueries {
        GROUP BY queue, minute
       """;
 
-  static final String INSTANCES =
-      """
-      SELECT instance_id, hostname, pid, started_at, last_seen_at,
-             extract(epoch FROM now() - last_seen_at)::float8 AS seen_ago,
-             is_leader, leader_since
-        FROM awa.runtime_instances
-       ORDER BY is_leader DESC, started_at, instance_id
-      """;
-
-  static final String BRANCHES =
-      """
-      SELECT branch, loop_name, leader_instance, last_started_at,
-             extract(epoch FROM now() - last_started_at)::float8 AS last_run_ago,
-             last_success_at, last_duration_ms, overrun_state, overrun_episodes, last_error,
-             updated_at, interval_ms, recent_runs, duration_p50_ms, duration_p99_ms,
-             lateness_p50_ms, lateness_p99_ms
-        FROM awa.maintenance_branches
-       ORDER BY loop_name = 'urgent' DESC, loop_name, branch
-      """;
-
-  static final String NOW = "SELECT now()";
+  static final String NOW = "SELECT now() AS now";
 
   static final String LEADER_TERMS =
       """
@@ -117,8 +77,8 @@ final class DashboardQueries {
           List<ThroughputPoint> throughput = new ArrayList<>();
           Map<String, long[]> recentByQueue = new TreeMap<>();
           throughput(c, now, throughput, recentByQueue);
-          List<InstanceView> instances = instances(c);
-          List<BranchView> branches = branches(c);
+          List<RuntimeInstanceRow> instances = StatusSql.runtimeInstances(c);
+          List<MaintenanceBranchRow> branches = StatusSql.maintenanceBranches(c);
           return new Overview(
               now,
               queues(c, recentByQueue),
@@ -134,8 +94,8 @@ final class DashboardQueries {
         "dashboard maintenance",
         c -> {
           Instant now = now(c);
-          List<InstanceView> instances = instances(c);
-          List<BranchView> branches = branches(c);
+          List<RuntimeInstanceRow> instances = StatusSql.runtimeInstances(c);
+          List<MaintenanceBranchRow> branches = StatusSql.maintenanceBranches(c);
           String layout = null;
           if (!branches.isEmpty()) {
             layout =
@@ -150,44 +110,18 @@ final class DashboardQueries {
     try (PreparedStatement ps = c.prepareStatement(NOW);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
-      return rs.getObject(1, OffsetDateTime.class).toInstant();
+      return rs.getObject("now", OffsetDateTime.class).toInstant();
     }
   }
 
+  /** The queue health {@code awa status} shows too ({@link StatusSql#queues}), plus recent work. */
   private static List<QueueView> queues(Connection c, Map<String, long[]> recent)
       throws SQLException {
-    Map<String, Map<String, Long>> counts = new TreeMap<>();
-    Map<String, Double> lags = new TreeMap<>();
-    Map<String, Boolean> paused = new TreeMap<>();
-    try (PreparedStatement ps = c.prepareStatement(COUNTS);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        counts
-            .computeIfAbsent(rs.getString(1), q -> zeroCounts())
-            .put(rs.getString(2), rs.getLong(3));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(LAG);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        lags.put(rs.getString(1), rs.getDouble(2));
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(PAUSED);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        paused.put(rs.getString(1), rs.getBoolean(2));
-        counts.computeIfAbsent(rs.getString(1), q -> zeroCounts());
-      }
-    }
     List<QueueView> out = new ArrayList<>();
-    counts.forEach(
-        (queue, byState) -> {
-          long[] r = recent.getOrDefault(queue, new long[2]);
-          out.add(
-              new QueueView(
-                  queue, paused.getOrDefault(queue, false), byState, lags.get(queue), r[0], r[1]));
-        });
+    for (StatusSql.QueueSummary q : StatusSql.queues(c)) {
+      long[] r = recent.getOrDefault(q.queue(), new long[2]);
+      out.add(new QueueView(q.queue(), q.paused(), q.counts(), q.lagSeconds(), r[0], r[1]));
+    }
     return out;
   }
 
@@ -202,15 +136,15 @@ final class DashboardQueries {
       ps.setInt(1, THROUGHPUT_MINUTES);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          Instant minute = rs.getObject(2, OffsetDateTime.class).toInstant();
+          Instant minute = rs.getObject("minute", OffsetDateTime.class).toInstant();
           int slot = (int) ((minute.getEpochSecond() - firstMinute.getEpochSecond()) / 60);
-          long completed = rs.getLong(3);
-          long failed = rs.getLong(4);
+          long completed = rs.getLong("completed");
+          long failed = rs.getLong("failed");
           if (slot >= 0 && slot < THROUGHPUT_MINUTES) {
             perMinute[slot][0] += completed;
             perMinute[slot][1] += failed;
           }
-          long[] q = byQueue.computeIfAbsent(rs.getString(1), k -> new long[2]);
+          long[] q = byQueue.computeIfAbsent(rs.getString("queue"), k -> new long[2]);
           q[0] += completed;
           q[1] += failed;
         }
@@ -222,81 +156,33 @@ final class DashboardQueries {
     }
   }
 
-  private static List<InstanceView> instances(Connection c) throws SQLException {
-    List<InstanceView> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(INSTANCES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new InstanceView(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getLong(3),
-                instant(rs, 4),
-                instant(rs, 5),
-                rs.getDouble(6),
-                rs.getBoolean(7),
-                instant(rs, 8)));
-      }
-    }
-    return out;
-  }
-
   private static List<Views.LeaderTerm> leaderTerms(Connection c, String liveLeader)
       throws SQLException {
     List<Views.LeaderTerm> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(LEADER_TERMS);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        String id = rs.getString(1);
+        String id = rs.getString("instance_id");
         out.add(
             new Views.LeaderTerm(
                 id,
-                rs.getString(2),
-                instant(rs, 3),
-                instant(rs, 4),
+                rs.getString("hostname"),
+                JobRows.instant(rs, "leader_since"),
+                JobRows.instant(rs, "last_seen_at"),
                 out.isEmpty() && id.equals(liveLeader)));
       }
     }
     return out;
   }
 
-  private static List<BranchView> branches(Connection c) throws SQLException {
-    List<BranchView> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(BRANCHES);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(
-            new BranchView(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                instant(rs, 4),
-                nullableDouble(rs, 5),
-                instant(rs, 6),
-                nullableDouble(rs, 7),
-                rs.getString(8),
-                rs.getLong(9),
-                rs.getString(10),
-                instant(rs, 11),
-                nullableDouble(rs, 12),
-                rs.getInt(13),
-                nullableDouble(rs, 14),
-                nullableDouble(rs, 15),
-                nullableDouble(rs, 16),
-                nullableDouble(rs, 17)));
-      }
-    }
-    return out;
-  }
-
   /** No live leader, a delayed branch, or a branch table the leader stopped refreshing. */
-  static Health health(List<InstanceView> instances, List<BranchView> branches, Instant now) {
+  static Health health(
+      List<RuntimeInstanceRow> instances, List<MaintenanceBranchRow> branches, Instant now) {
     List<String> problems = new ArrayList<>();
     String leader =
         instances.stream()
             .filter(i -> i.leader() && i.lastSeenSecondsAgo() < LEADER_STALE_SECONDS)
-            .map(InstanceView::instanceId)
+            .map(RuntimeInstanceRow::instanceId)
             .findFirst()
             .orElse(null);
     if (leader == null) {
@@ -308,7 +194,7 @@ final class DashboardQueries {
     List<String> delayed =
         branches.stream()
             .filter(b -> "delayed".equals(b.overrunState()))
-            .map(BranchView::branch)
+            .map(MaintenanceBranchRow::branch)
             .toList();
     if (!delayed.isEmpty()) {
       problems.add(
@@ -316,7 +202,10 @@ final class DashboardQueries {
     }
     Double age = null;
     Optional<Instant> lastUpdate =
-        branches.stream().map(BranchView::updatedAt).filter(t -> t != null).max(Instant::compareTo);
+        branches.stream()
+            .map(MaintenanceBranchRow::updatedAt)
+            .filter(t -> t != null)
+            .max(Instant::compareTo);
     if (lastUpdate.isPresent()) {
       age = (now.toEpochMilli() - lastUpdate.get().toEpochMilli()) / 1000.0;
       if (leader != null && age > LEADER_STALE_SECONDS) {
@@ -352,7 +241,7 @@ final class DashboardQueries {
             ps.setInt(i, q.limit() + 1);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                rows.add(JobColumns.map(rs));
+                rows.add(JobRows.map(rs));
               }
             }
           }
@@ -401,7 +290,7 @@ final class DashboardQueries {
       where.add(q.newestFirst() ? "id < ?" : "id > ?");
     }
     return "(SELECT "
-        + JobColumns.ROW
+        + JobRows.SELECT_LIST
         + " FROM "
         + table
         + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
@@ -427,25 +316,5 @@ final class DashboardQueries {
       ps.setLong(i++, q.cursor());
     }
     return i;
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  private static Map<String, Long> zeroCounts() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (JobState s : JobState.values()) {
-      m.put(s.dbName(), 0L);
-    }
-    return m;
-  }
-
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
-    double v = rs.getDouble(column);
-    return rs.wasNull() ? null : v;
   }
 }

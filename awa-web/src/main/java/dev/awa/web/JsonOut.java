@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.awa.core.JobRow;
+import dev.awa.core.internal.JobJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,11 +19,12 @@ final class JsonOut {
 
   private JsonOut() {}
 
+  /**
+   * Awa's one default mapper ({@link JobJson#MAPPER}: java.time, ISO dates), copied so the
+   * HTML-safe escapes, an output-only setting, do not reach the mapper that stores args.
+   */
   private static ObjectMapper mapper() {
-    ObjectMapper m =
-        new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    ObjectMapper m = JobJson.MAPPER.copy();
     m.getFactory().setCharacterEscapes(new HtmlSafeEscapes());
     return m;
   }

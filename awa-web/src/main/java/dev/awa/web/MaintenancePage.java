@@ -1,6 +1,6 @@
 package dev.awa.web;
 
-import dev.awa.web.Views.BranchView;
+import dev.awa.core.internal.store.StatusSql.MaintenanceBranchRow;
 import dev.awa.web.Views.Maintenance;
 
 /** Maintenance: every branch as the leader last recorded it, the layout, and the leaders. */
@@ -25,7 +25,7 @@ final class MaintenancePage {
     if (m.branches().isEmpty()) {
       h.raw("<tr><td colspan=\"12\" class=\"empty\">No branch recorded yet.</td></tr>");
     }
-    for (BranchView b : m.branches()) {
+    for (MaintenanceBranchRow b : m.branches()) {
       h.raw("<tr").attr("data-branch", b.branch()).raw(">");
       h.el("td", "mono", b.branch());
       h.el("td", null, b.loop());

@@ -1,7 +1,7 @@
 package dev.awa.web;
 
 import dev.awa.core.JobState;
-import dev.awa.web.Views.InstanceView;
+import dev.awa.core.internal.store.StatusSql.RuntimeInstanceRow;
 import dev.awa.web.Views.Overview;
 import dev.awa.web.Views.QueueView;
 import dev.awa.web.Views.ThroughputPoint;
@@ -89,7 +89,7 @@ final class OverviewPage {
     if (o.instances().isEmpty()) {
       h.raw("<tr><td colspan=\"6\" class=\"empty\">No runtime registered.</td></tr>");
     }
-    for (InstanceView i : o.instances()) {
+    for (RuntimeInstanceRow i : o.instances()) {
       h.raw("<tr>");
       h.el("td", "mono", i.instanceId());
       h.el("td", null, i.hostname());

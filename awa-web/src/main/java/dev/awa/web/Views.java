@@ -1,6 +1,8 @@
 package dev.awa.web;
 
 import dev.awa.core.JobRow;
+import dev.awa.core.internal.store.StatusSql.MaintenanceBranchRow;
+import dev.awa.core.internal.store.StatusSql.RuntimeInstanceRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,28 +34,6 @@ final class Views {
       long failedRecent) {}
 
   /**
-   * One runtime instance.
-   *
-   * @param instanceId id (also {@code attempted_by} of its jobs)
-   * @param hostname host
-   * @param pid process id
-   * @param startedAt registration time
-   * @param lastSeenAt last heartbeat
-   * @param lastSeenSecondsAgo seconds since then
-   * @param leader whether it holds the maintenance lock
-   * @param leaderSince since when, or null
-   */
-  record InstanceView(
-      String instanceId,
-      String hostname,
-      long pid,
-      Instant startedAt,
-      Instant lastSeenAt,
-      double lastSeenSecondsAgo,
-      boolean leader,
-      Instant leaderSince) {}
-
-  /**
    * Completed and failed jobs finished in one minute.
    *
    * @param minute start of the minute
@@ -61,46 +41,6 @@ final class Views {
    * @param failed jobs failed for good in it
    */
   record ThroughputPoint(Instant minute, long completed, long failed) {}
-
-  /**
-   * One maintenance branch as the leader last recorded it.
-   *
-   * @param branch name
-   * @param loop loop it runs on ({@code urgent}, {@code hygiene}, {@code single}, ...)
-   * @param leaderInstance instance that ran it last
-   * @param lastStartedAt start of its last run
-   * @param lastRunSecondsAgo seconds since then
-   * @param lastSuccessAt end of its last success
-   * @param lastDurationMs duration of its last run
-   * @param overrunState {@code on_time} or {@code delayed}
-   * @param overrunEpisodes on-time to delayed flips so far
-   * @param lastError message of its last failure, or null
-   * @param updatedAt when the leader last wrote this row
-   * @param intervalMs the branch's interval
-   * @param recentRuns runs the percentiles cover (the leader's last 128 at most)
-   * @param durationP50Ms median duration over the recent runs
-   * @param durationP99Ms 99th percentile duration over the recent runs
-   * @param latenessP50Ms median lateness (start behind schedule) over the recent runs
-   * @param latenessP99Ms 99th percentile lateness over the recent runs
-   */
-  record BranchView(
-      String branch,
-      String loop,
-      String leaderInstance,
-      Instant lastStartedAt,
-      Double lastRunSecondsAgo,
-      Instant lastSuccessAt,
-      Double lastDurationMs,
-      String overrunState,
-      long overrunEpisodes,
-      String lastError,
-      Instant updatedAt,
-      Double intervalMs,
-      int recentRuns,
-      Double durationP50Ms,
-      Double durationP99Ms,
-      Double latenessP50Ms,
-      Double latenessP99Ms) {}
 
   /**
    * One leadership term from awa.leader_history.
@@ -149,7 +89,7 @@ final class Views {
       Instant now,
       List<QueueView> queues,
       List<ThroughputPoint> throughput,
-      List<InstanceView> instances,
+      List<RuntimeInstanceRow> instances,
       Health health) {}
 
   /**
@@ -162,7 +102,10 @@ final class Views {
    * @param health leader and maintenance health
    */
   record Maintenance(
-      String layout, List<BranchView> branches, List<LeaderTerm> leaders, Health health) {}
+      String layout,
+      List<MaintenanceBranchRow> branches,
+      List<LeaderTerm> leaders,
+      Health health) {}
 
   /**
    * One page of the jobs list.

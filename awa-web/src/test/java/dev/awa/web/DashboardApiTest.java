@@ -61,7 +61,7 @@ class DashboardApiTest {
     fx.completed("mail", "send");
     fx.failed("mail", "send", "boom");
     fx.scheduled("reports", "build");
-    client.pauseQueue("reports");
+    client.operator().pauseQueue("reports");
 
     JsonNode o = http.get("/api/overview").json();
     JsonNode mail = queue(o, "mail");
@@ -236,7 +236,7 @@ class DashboardApiTest {
 
     JsonNode deleted = csrf.post("/api/jobs/" + failed.id() + "/delete", "").json();
     assertThat(deleted.get("applied").asBoolean()).isTrue();
-    assertThat(client.getJob(failed.id())).isEmpty();
+    assertThat(client.operator().getJob(failed.id())).isEmpty();
     assertThat(csrf.post("/api/jobs/" + failed.id() + "/delete", "").status()).isEqualTo(404);
     assertThat(csrf.post("/api/jobs/999999/retry", "").status()).isEqualTo(404);
     assertThat(csrf.post("/api/jobs/" + failed.id() + "/explode", "").status()).isEqualTo(404);
@@ -259,8 +259,8 @@ class DashboardApiTest {
     JsonNode deleted =
         csrf.post("/api/jobs/bulk/delete", "{\"ids\":[" + a.id() + "," + c.id() + "]}").json();
     assertThat(deleted.get("affected").asLong()).isEqualTo(1);
-    assertThat(client.getJob(a.id())).isEmpty();
-    assertThat(client.getJob(c.id())).isPresent();
+    assertThat(client.operator().getJob(a.id())).isEmpty();
+    assertThat(client.operator().getJob(c.id())).isPresent();
 
     assertBad(csrf.post("/api/jobs/bulk/retry", "{\"ids\":[]}"), "ids");
     assertBad(csrf.post("/api/jobs/bulk/retry", "{\"ids\":[\"1; drop\"]}"), "ids");
@@ -551,6 +551,6 @@ class DashboardApiTest {
   }
 
   private String state(long id) {
-    return client.getJob(id).orElseThrow().state().dbName();
+    return client.operator().getJob(id).orElseThrow().state().dbName();
   }
 }

@@ -401,7 +401,7 @@ class DashboardBrowserTest {
   }
 
   private String state(long id) {
-    return client.getJob(id).orElseThrow().state().dbName();
+    return client.operator().getJob(id).orElseThrow().state().dbName();
   }
 
   private void screenshot(String name) {

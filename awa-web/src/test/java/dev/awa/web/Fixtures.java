@@ -34,20 +34,20 @@ final class Fixtures {
   JobRow completed(String queue, String kind) {
     JobRow job = available(queue, kind);
     client.complete(claim(job));
-    return client.getJob(job.id()).orElseThrow();
+    return client.operator().getJob(job.id()).orElseThrow();
   }
 
   JobRow failed(String queue, String kind, String message) {
     JobRow job = client.enqueue(NewJob.builder(kind).queue(queue).maxAttempts(1).build());
     client.fail(
         claim(job), new JobError(1, Instant.now(), "java.lang.IllegalStateException", message));
-    return client.getJob(job.id()).orElseThrow();
+    return client.operator().getJob(job.id()).orElseThrow();
   }
 
   JobRow running(String queue, String kind) {
     JobRow job = available(queue, kind);
     claim(job);
-    return client.getJob(job.id()).orElseThrow();
+    return client.operator().getJob(job.id()).orElseThrow();
   }
 
   /** Claims {@code job}; any other job of its queue claimed on the way is handed back. */

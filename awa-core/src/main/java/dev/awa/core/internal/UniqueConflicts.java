@@ -1,56 +1,63 @@
 package dev.awa.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.DuplicateJobException;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Not API. Reads the refusal raised by the unique-claim trigger ({@code awa.sync_unique_claim},
- * migration V2): SQLSTATE 23505 with a DETAIL of {@value #PREFIX} followed by a JSON object naming
- * the holder, the refused job, its kind, key and claim. The holder comes from the trigger, which
- * read it while holding the lock on the contested claim, so it is never missing or stale.
+ * Not API. Recognises the refusal raised by the unique-claim trigger ({@code
+ * awa.sync_unique_claim}, migration V2) by its structured fields, never by message text: SQLSTATE
+ * {@value #UNIQUE_VIOLATION} (unique_violation) with the CONSTRAINT field {@value #CONSTRAINT}, the
+ * primary key of {@code awa.job_unique_claims}, which only that trigger writes. Its DETAIL carries
+ * {@value #DETAIL_PREFIX} and a JSON object naming the holder, the refused job, its kind, key and
+ * claim. The holder comes from the trigger, which read it while holding the lock on the contested
+ * claim, so it is never missing or stale.
  */
 public final class UniqueConflicts {
-  /** How the trigger's DETAIL starts. */
-  public static final String PREFIX = "awa_unique_conflict ";
+  /** SQLSTATE unique_violation. */
+  public static final String UNIQUE_VIOLATION = "23505";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** The constraint the trigger names in its refusal. */
+  public static final String CONSTRAINT = "job_unique_claims_pkey";
+
+  /** How the trigger's DETAIL starts; the JSON payload follows. */
+  public static final String DETAIL_PREFIX = "awa_unique_conflict ";
 
   private UniqueConflicts() {}
 
   /** The refusal carried by {@code e} as a {@link DuplicateJobException}, if it is one. */
   public static Optional<DuplicateJobException> from(SQLException e) {
-    return detail(e).map(UniqueConflicts::parse).map(n -> toException(n, e));
+    return serverMessage(e)
+        .filter(m -> CONSTRAINT.equals(m.getConstraint()))
+        .map(ServerErrorMessage::getDetail)
+        .filter(d -> d.startsWith(DETAIL_PREFIX))
+        .map(d -> parse(d.substring(DETAIL_PREFIX.length())))
+        .map(n -> toException(n, e));
   }
 
-  private static Optional<String> detail(SQLException e) {
-    if (!"23505".equals(e.getSQLState())) {
-      return Optional.empty();
-    }
-    if (e instanceof PSQLException p) {
-      ServerErrorMessage m = p.getServerErrorMessage();
-      if (m != null && m.getDetail() != null && m.getDetail().startsWith(PREFIX)) {
-        return Optional.of(m.getDetail().substring(PREFIX.length()));
+  /**
+   * The server's structured error of a unique violation, from {@code e} or the driver exception it
+   * wraps (a pool or proxy may wrap it).
+   */
+  private static Optional<ServerErrorMessage> serverMessage(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof PSQLException p
+          && UNIQUE_VIOLATION.equals(p.getSQLState())
+          && p.getServerErrorMessage() != null) {
+        return Optional.of(p.getServerErrorMessage());
       }
     }
-    // A wrapping driver or pool may hide the server message; the detail is also in the text.
-    String text = e.getMessage();
-    int at = text == null ? -1 : text.indexOf(PREFIX);
-    if (at < 0) {
-      return Optional.empty();
-    }
-    int end = text.indexOf('\n', at);
-    return Optional.of(text.substring(at + PREFIX.length(), end < 0 ? text.length() : end));
+    return Optional.empty();
   }
 
   private static JsonNode parse(String json) {
     try {
-      return MAPPER.readTree(json);
-    } catch (java.io.IOException ex) {
+      return JobJson.MAPPER.readTree(json);
+    } catch (IOException ex) {
       return null;
     }
   }

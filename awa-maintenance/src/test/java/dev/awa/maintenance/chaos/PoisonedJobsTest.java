@@ -182,7 +182,7 @@ class PoisonedJobsTest {
       // The late completion of the stuck handler was fenced out: still failed.
       assertThat(state(client, blockedId)).isEqualTo(JobState.FAILED);
 
-      JobRow stored = client.getJob(hostile.id()).orElseThrow();
+      JobRow stored = client.operator().getJob(hostile.id()).orElseThrow();
       assertThat(stored.kind()).isEqualTo(HOSTILE_KIND);
       assertThat(stored.queue()).isEqualTo(HOSTILE_QUEUE);
       assertThat(stored.tags()).containsExactlyElementsOf(HOSTILE_TAGS);
@@ -196,10 +196,10 @@ class PoisonedJobsTest {
   }
 
   private static JobState state(AwaClient client, long id) {
-    return client.getJob(id).map(JobRow::state).orElse(null);
+    return client.operator().getJob(id).map(JobRow::state).orElse(null);
   }
 
   private static String errors(AwaClient client, long id) {
-    return client.getJob(id).orElseThrow().errorsJson();
+    return client.operator().getJob(id).orElseThrow().errorsJson();
   }
 }

@@ -1,0 +1,76 @@
+package dev.awa.core.internal.store;
+
+import dev.awa.core.JobRow;
+import dev.awa.core.JobState;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Not API. Reads a {@link JobRow} by column name, so a statement may select its columns in any
+ * order (and more columns than these). A statement returning jobs selects, from {@code awa.jobs} or
+ * {@code awa.scheduled_jobs} (same columns): {@code id, kind, queue, args::text, state, priority,
+ * attempt, max_attempts, run_at, created_at, attempted_at, heartbeat_at, deadline_at, finalized_at,
+ * errors::text, metadata::text, tags, unique_key, run_lease, callback_id, callback_timeout_at,
+ * attempted_by} (a cast keeps the column's name as its label).
+ */
+public final class JobRows {
+  /**
+   * The select list {@link #map} reads, for the few reads whose filters are assembled at run time
+   * (the job lists of {@code awa jobs list} and the dashboard); fixed statements spell it out.
+   */
+  public static final String SELECT_LIST =
+      "id, kind, queue, args::text, state, priority, attempt, max_attempts, run_at, created_at,"
+          + " attempted_at, heartbeat_at, deadline_at, finalized_at, errors::text, metadata::text,"
+          + " tags, unique_key, run_lease, callback_id, callback_timeout_at, attempted_by";
+
+  private JobRows() {}
+
+  /** The job of the current row of {@code rs}. */
+  public static JobRow map(ResultSet rs) throws SQLException {
+    Array tags = rs.getArray("tags");
+    String[] tagValues = tags == null ? new String[0] : (String[]) tags.getArray();
+    return new JobRow(
+        rs.getLong("id"),
+        rs.getString("kind"),
+        rs.getString("queue"),
+        rs.getString("args"),
+        JobState.fromDb(rs.getString("state")),
+        rs.getInt("priority"),
+        rs.getInt("attempt"),
+        rs.getInt("max_attempts"),
+        instant(rs, "run_at"),
+        instant(rs, "created_at"),
+        instant(rs, "attempted_at"),
+        instant(rs, "heartbeat_at"),
+        instant(rs, "deadline_at"),
+        instant(rs, "finalized_at"),
+        rs.getString("errors"),
+        rs.getString("metadata"),
+        List.of(tagValues),
+        rs.getString("unique_key"),
+        rs.getLong("run_lease"),
+        rs.getObject("callback_id", UUID.class),
+        instant(rs, "callback_timeout_at"),
+        rs.getString("attempted_by"));
+  }
+
+  /** Every job {@code rs} returns, in its order. */
+  public static List<JobRow> all(ResultSet rs) throws SQLException {
+    List<JobRow> out = new java.util.ArrayList<>();
+    while (rs.next()) {
+      out.add(map(rs));
+    }
+    return out;
+  }
+
+  /** A timestamptz column as an instant, or null. */
+  public static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}
