@@ -195,6 +195,6 @@ class SetOnceTest {
   }
 
   private JobState state(JobRow job) {
-    return client.getJob(job.id()).orElseThrow().state();
+    return client.operator().getJob(job.id()).orElseThrow().state();
   }
 }
