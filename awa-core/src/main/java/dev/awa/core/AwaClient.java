@@ -42,6 +42,14 @@ public final class AwaClient {
   /** Largest batch sent in one insert statement; bigger lists are split. */
   static final int ENQUEUE_CHUNK = 10_000;
 
+  /**
+   * Whether claims write their limit into the statement text (default) so PostgreSQL can reuse one
+   * plan per limit; {@code -Dawa.claimLiteralLimit=false} binds it instead, for A/B measurements
+   * (adr/0007, "Second pass").
+   */
+  private final boolean literalClaimLimit =
+      Boolean.parseBoolean(System.getProperty("awa.claimLiteralLimit", "true"));
+
   private final DataSource dataSource;
   private final ObjectMapper mapper;
   private final AwaListener listener;
@@ -295,12 +303,17 @@ public final class AwaClient {
             dataSource,
             "claim",
             c -> {
-              try (PreparedStatement ps = c.prepareStatement(LeaseStatements.CLAIM)) {
-                ps.setString(1, queue);
-                ps.setString(2, queue);
-                ps.setInt(3, limit);
-                ps.setLong(4, deadline.toMillis());
-                ps.setString(5, workerId);
+              String sql =
+                  literalClaimLimit ? LeaseStatements.claimWithLimit(limit) : LeaseStatements.CLAIM;
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                ps.setString(p++, queue);
+                ps.setString(p++, queue);
+                if (!literalClaimLimit) {
+                  ps.setInt(p++, limit);
+                }
+                ps.setLong(p++, deadline.toMillis());
+                ps.setString(p, workerId);
                 List<JobRow> out = new ArrayList<>(limit);
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {

@@ -2,6 +2,7 @@ package dev.awa.core;
 
 import dev.awa.core.internal.JobColumns;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SQL of the claim and of every write a worker makes under a lease. Each write matches {@code id
@@ -17,21 +18,42 @@ final class LeaseStatements {
    * flattening the LIMIT into the UPDATE. The UPDATE re-checks the state and stamps a new lease.
    * Parameters: queue, queue, limit, deadline millis, worker id.
    */
-  static final String CLAIM =
-      "WITH picked AS ("
-          + " SELECT id FROM awa.jobs"
-          + " WHERE state = 'available' AND queue = ? AND run_at <= now()"
-          + " AND NOT EXISTS (SELECT 1 FROM awa.queue_meta m WHERE m.queue = ? AND m.paused)"
-          + " ORDER BY priority, run_at, id"
-          + " LIMIT ?"
-          + " FOR UPDATE SKIP LOCKED)"
-          + " UPDATE awa.jobs j SET state = 'running', attempt = j.attempt + 1,"
-          + " run_lease = j.run_lease + 1, attempted_at = now(), heartbeat_at = now(),"
-          + " deadline_at = now() + ? * interval '1 millisecond', attempted_by = ?,"
-          + " callback_id = NULL, callback_timeout_at = NULL"
-          + " FROM picked WHERE j.id = picked.id AND j.state = 'available'"
-          + " RETURNING "
-          + JobColumns.row("j");
+  private static final String ROW_J = JobColumns.row("j");
+
+  static final String CLAIM = claimHead("?");
+
+  /**
+   * The claim with its limit written into the text instead of bound. A bound LIMIT makes PostgreSQL
+   * plan every execution afresh (its generic plan for an unknown LIMIT reads the whole queue and
+   * sorts it, so it keeps choosing custom plans), which cost ~1 ms per claim: a third of a 100-row
+   * claim (adr/0007, "Second pass"). With the limit in the text the generic plan is the index scan,
+   * and after five executions the server reuses it without planning. Parameters: queue, queue,
+   * deadline millis, worker id.
+   */
+  static String claimWithLimit(int limit) {
+    return CLAIM_BY_LIMIT.computeIfAbsent(limit, n -> claimHead(Integer.toString(n)));
+  }
+
+  private static final ConcurrentHashMap<Integer, String> CLAIM_BY_LIMIT =
+      new ConcurrentHashMap<>();
+
+  private static String claimHead(String limit) {
+    return "WITH picked AS ("
+        + " SELECT id FROM awa.jobs"
+        + " WHERE state = 'available' AND queue = ? AND run_at <= now()"
+        + " AND NOT EXISTS (SELECT 1 FROM awa.queue_meta m WHERE m.queue = ? AND m.paused)"
+        + " ORDER BY priority, run_at, id"
+        + " LIMIT "
+        + limit
+        + " FOR UPDATE SKIP LOCKED)"
+        + " UPDATE awa.jobs j SET state = 'running', attempt = j.attempt + 1,"
+        + " run_lease = j.run_lease + 1, attempted_at = now(), heartbeat_at = now(),"
+        + " deadline_at = now() + ? * interval '1 millisecond', attempted_by = ?,"
+        + " callback_id = NULL, callback_timeout_at = NULL"
+        + " FROM picked WHERE j.id = picked.id AND j.state = 'available'"
+        + " RETURNING "
+        + ROW_J;
+  }
 
   private static final String FENCE = "id = ? AND run_lease = ? AND state = 'running'";
 

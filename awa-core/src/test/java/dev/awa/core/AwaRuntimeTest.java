@@ -395,8 +395,10 @@ class AwaRuntimeTest {
   void neverRunsMoreThanTheQueueConcurrencyNorHoldsMoreThanItsBound(TestDatabase db) {
     // Without claim-ahead: running rows at most concurrency + ack budget = 2 x 3.
     runsAndHoldsAtMost(db, "capacity", 0, 6);
-    // With the default claim-ahead (the concurrency, 3): capacity 6, plus as many acks pending.
-    runsAndHoldsAtMost(db, "capacity_ahead", -1, 12);
+    // With a claim-ahead of 3: capacity 6, plus as many acks pending.
+    runsAndHoldsAtMost(db, "capacity_ahead", 3, 12);
+    // With the default claim-ahead (batch size 10 here, more than the concurrency): capacity 13.
+    runsAndHoldsAtMost(db, "capacity_default", -1, 26);
   }
 
   private void runsAndHoldsAtMost(TestDatabase db, String q, int claimAhead, int rowBound) {
@@ -407,7 +409,7 @@ class AwaRuntimeTest {
         started(
             withClaimAhead(AwaRuntime.builder(db.dataSource()), claimAhead)
                 .queue(q, 3)
-                .claimBatchSize(100)
+                .claimBatchSize(10)
                 .pollInterval(Duration.ofMillis(50))
                 .register(
                     "count",
