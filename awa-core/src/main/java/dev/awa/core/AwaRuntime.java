@@ -1,6 +1,7 @@
 package dev.awa.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awa.core.internal.DaemonThreads;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,10 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -228,7 +227,7 @@ public final class AwaRuntime implements AutoCloseable {
                 "kinds", new ArrayList<>(workers.keySet())));
     instance.register();
 
-    timer = new ScheduledThreadPoolExecutor(1, named("awa-deadline-" + instanceId, true));
+    timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("awa-deadline-" + instanceId));
     timer.setRemoveOnCancelPolicy(true);
     completer = new Completer(client, inFlight, flushInterval, instanceId);
     executor =
@@ -451,24 +450,46 @@ public final class AwaRuntime implements AutoCloseable {
    */
   private void cancelInFlight(long jobId) {
     JobRun run = inFlight.get(jobId);
-    if (run == null || run.handlerDone()) {
+    if (run == null) {
       return;
     }
-    try {
-      if (client.heartbeat(List.of(run.lease())).contains(jobId)) {
-        log.debug("cancel notification for job {} did not concern attempt {}", jobId, run.lease());
+    if (cancelledByOperator(run)) {
+      // Before the flag, so whoever sees the attempt end reports onCancelled (once): the runner
+      // or this method for a buffered attempt, the executor or the completer for a started one.
+      run.markOperatorCancelled();
+    } else if (run.handlerDone()) {
+      return;
+    } else {
+      try {
+        if (client.heartbeat(List.of(run.lease())).contains(jobId)) {
+          log.debug(
+              "cancel notification for job {} did not concern attempt {}", jobId, run.lease());
+          return;
+        }
+      } catch (RuntimeException e) {
+        log.debug("could not check the lease of job {}; the next heartbeat will", jobId, e);
         return;
       }
-    } catch (RuntimeException e) {
-      log.debug("could not check the lease of job {}; the next heartbeat will", jobId, e);
-      return;
     }
-    if (run.cancel("cancelled (operator or rescue)")) {
+    if (!run.handlerDone() && run.cancel("cancelled (operator or rescue)")) {
       log.debug("job {} cancelled through notification", jobId);
     }
     QueueProducer p = producers.get(run.job().queue());
     if (p != null && p.removeBuffered(run)) {
       executor.drop(run); // it never started: free its capacity now, not when a runner meets it
+    }
+  }
+
+  /** Whether this very attempt's row was cancelled (same lease, state cancelled). */
+  private boolean cancelledByOperator(JobRun run) {
+    try {
+      return client
+          .getJob(run.id())
+          .map(j -> j.state() == JobState.CANCELLED && j.runLease() == run.lease().runLease())
+          .orElse(false);
+    } catch (RuntimeException e) {
+      log.debug("could not read job {} after a cancel notification", run.id(), e);
+      return false;
     }
   }
 
@@ -507,19 +528,10 @@ public final class AwaRuntime implements AutoCloseable {
             60,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            named("awa-worker-" + q.name() + "-", false));
+            DaemonThreads.numbered("awa-worker-" + q.name() + "-"));
     pool.allowCoreThreadTimeOut(true);
     ownPools.add(pool);
     return pool;
-  }
-
-  private static ThreadFactory named(String prefix, boolean single) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, single ? prefix : prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   private static String hostname() {
