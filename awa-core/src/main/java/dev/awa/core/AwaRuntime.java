@@ -505,19 +505,22 @@ public final class AwaRuntime implements AutoCloseable {
   }
 
   /**
-   * The claim-ahead bound of one queue: the setting, or by default the larger of its concurrency
-   * and the claim batch size, at most 100, so a queue with fast handlers always has room for a
-   * whole batch while its handlers run (adr/0007, "Second pass": with room for only the
-   * concurrency, a 16-slot queue claimed ~25 rows per statement and the claim's fixed cost capped
-   * it).
+   * The claim-ahead bound of one queue: the setting, or by default its concurrency but at least
+   * {@value #DEFAULT_CLAIM_AHEAD_MIN} and at most {@value #DEFAULT_CLAIM_AHEAD_CAP} (adr/0007,
+   * "Second pass": with room for only its 16 slots a 16-slot queue claimed ~25 rows per statement
+   * and the claim's fixed cost capped it; 100 ahead at 64 slots with 10 ms handlers measured worse
+   * than 64 in the sweep).
    */
   private int claimAheadOf(QueueConfig q) {
     return claimAhead >= 0
         ? claimAhead
-        : Math.min(Math.max(q.concurrency(), claimBatchSize), DEFAULT_CLAIM_AHEAD_CAP);
+        : Math.min(Math.max(q.concurrency(), DEFAULT_CLAIM_AHEAD_MIN), DEFAULT_CLAIM_AHEAD_CAP);
   }
 
-  /** The default claim-ahead bound is the queue's concurrency or the batch size, at most this. */
+  /** The default claim-ahead bound is the queue's concurrency, at least this. */
+  static final int DEFAULT_CLAIM_AHEAD_MIN = 64;
+
+  /** The default claim-ahead bound is the queue's concurrency, at most this. */
   static final int DEFAULT_CLAIM_AHEAD_CAP = 100;
 
   private ExecutorService ownPool(QueueConfig q) {
@@ -637,10 +640,10 @@ public final class AwaRuntime implements AutoCloseable {
 
     /**
      * Most jobs per queue claimed ahead of free handler slots into the queue's buffer (default: the
-     * larger of the queue's concurrency and {@link #claimBatchSize}, at most 100; 0 to 10,000; 0
-     * claims only for free slots). The buffer is filled only as far as the handlers empty it in
-     * about 20 ms at their recent rate, so slow handlers get none; a buffered job's deadline starts
-     * when its handler starts, and one that waited over a second is handed back. See adr/0007.
+     * queue's concurrency, at least 64 and at most 100; 0 to 10,000; 0 claims only for free slots).
+     * The buffer is filled only as far as the handlers empty it in about 20 ms at their recent
+     * rate, so slow handlers get none; a buffered job's deadline starts when its handler starts,
+     * and one that waited over a second is handed back. See adr/0007.
      */
     public Builder claimAhead(int jobs) {
       if (jobs < 0 || jobs > 10_000) {

@@ -397,8 +397,8 @@ class AwaRuntimeTest {
     runsAndHoldsAtMost(db, "capacity", 0, 6);
     // With a claim-ahead of 3: capacity 6, plus as many acks pending.
     runsAndHoldsAtMost(db, "capacity_ahead", 3, 12);
-    // With the default claim-ahead (batch size 10 here, more than the concurrency): capacity 13.
-    runsAndHoldsAtMost(db, "capacity_default", -1, 26);
+    // With the default claim-ahead (64 for a queue of 3): capacity 67, plus as many acks pending.
+    runsAndHoldsAtMost(db, "capacity_default", -1, 2 * 67);
   }
 
   private void runsAndHoldsAtMost(TestDatabase db, String q, int claimAhead, int rowBound) {
@@ -409,7 +409,7 @@ class AwaRuntimeTest {
         started(
             withClaimAhead(AwaRuntime.builder(db.dataSource()), claimAhead)
                 .queue(q, 3)
-                .claimBatchSize(10)
+                .claimBatchSize(100)
                 .pollInterval(Duration.ofMillis(50))
                 .register(
                     "count",
