@@ -2,18 +2,13 @@ package dev.awa.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.internal.Jdbc;
-import dev.awa.core.internal.JobColumns;
-import dev.awa.core.internal.PgTime;
 import dev.awa.core.internal.SafeCall;
+import dev.awa.core.internal.store.LeaseSql;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,6 +27,14 @@ import javax.sql.DataSource;
  * holds, the call returns {@link LeaseOutcome#STALE} and changes nothing.
  */
 public final class AwaClient {
+  /**
+   * Whether claims write their limit into the statement text (default) so PostgreSQL can reuse one
+   * plan per limit; {@code -Dawa.claimLiteralLimit=false} binds it instead, for A/B measurements
+   * (adr/0007, "Second pass").
+   */
+  private final boolean literalClaimLimit =
+      Boolean.parseBoolean(System.getProperty("awa.claimLiteralLimit", "true"));
+
   private final DataSource dataSource;
   private final ObjectMapper mapper;
   private final AwaListener listener;
@@ -142,26 +145,11 @@ public final class AwaClient {
     }
     Arguments.positive("deadline", deadline);
     Arguments.text("workerId", workerId);
+    LeaseSql.ClaimRequest request =
+        new LeaseSql.ClaimRequest(queue, limit, deadline.toMillis(), workerId);
     List<JobRow> claimed =
         Jdbc.withConnection(
-            dataSource,
-            "claim",
-            c -> {
-              try (PreparedStatement ps = c.prepareStatement(LeaseStatements.CLAIM)) {
-                ps.setString(1, queue);
-                ps.setString(2, queue);
-                ps.setInt(3, limit);
-                ps.setLong(4, deadline.toMillis());
-                ps.setString(5, workerId);
-                List<JobRow> out = new ArrayList<>(limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                  while (rs.next()) {
-                    out.add(JobColumns.map(rs));
-                  }
-                }
-                return out;
-              }
-            });
+            dataSource, "claim", c -> LeaseSql.claim(c, request, literalClaimLimit));
     claimed.sort(ClaimOrder.INSTANCE);
     for (JobRow job : claimed) {
       Duration wait = Duration.between(job.runAt(), job.attemptedAt());
@@ -173,7 +161,7 @@ public final class AwaClient {
   /** Completes one attempt. */
   public LeaseOutcome complete(JobLease lease) {
     Arguments.notNull("lease", lease);
-    return fenced("complete", LeaseStatements.COMPLETE, lease);
+    return outcome(Jdbc.withConnection(dataSource, "complete", c -> LeaseSql.complete(c, lease)));
   }
 
   /**
@@ -182,7 +170,7 @@ public final class AwaClient {
    * @return the ids that were completed; the others were stale and are unchanged
    */
   public Set<Long> completeMany(Collection<JobLease> leases) {
-    return leaseBatch("completeMany", LeaseStatements.COMPLETE_MANY, leases);
+    return leaseBatch("completeMany", leases, LeaseSql::completeMany);
   }
 
   /**
@@ -196,66 +184,46 @@ public final class AwaClient {
     Arguments.notNull("lease", lease);
     Arguments.instant("runAt", runAt);
     String errors = Json.errorArray(Arguments.notNull("error", error));
-    if (!runAt.isAfter(Instant.now())) {
-      return update(
-          "retry",
-          LeaseStatements.RETRY_NOW,
-          ps -> {
-            ps.setString(1, errors);
-            ps.setLong(2, lease.id());
-            ps.setLong(3, lease.runLease());
-          },
-          true);
-    }
-    return update(
-        "retry",
-        LeaseStatements.RETRY_LATER,
-        ps -> {
-          ps.setLong(1, lease.id());
-          ps.setLong(2, lease.runLease());
-          PgTime.bind(ps, 3, runAt);
-          ps.setString(4, errors);
-        },
-        true);
+    boolean now = !runAt.isAfter(Instant.now());
+    return outcome(
+        Jdbc.withConnection(
+            dataSource,
+            "retry",
+            c ->
+                now
+                    ? LeaseSql.retryNow(c, lease, errors)
+                    : LeaseSql.retryLater(c, lease, runAt, errors)));
   }
 
   /** Puts the job back for {@code delay} without counting the attempt. */
   public LeaseOutcome snooze(JobLease lease, Duration delay) {
     Arguments.notNull("lease", lease);
     Arguments.nonNegative("delay", delay);
-    if (delay.isZero()) {
-      return update(
-          "snooze",
-          LeaseStatements.SNOOZE_NOW,
-          ps -> {
-            ps.setLong(1, lease.id());
-            ps.setLong(2, lease.runLease());
-          },
-          true);
-    }
-    Instant runAt = Instant.now().plus(delay);
-    return update(
-        "snooze",
-        LeaseStatements.SNOOZE_LATER,
-        ps -> {
-          ps.setLong(1, lease.id());
-          ps.setLong(2, lease.runLease());
-          PgTime.bind(ps, 3, runAt);
-        },
-        true);
+    Instant runAt = delay.isZero() ? null : Instant.now().plus(delay);
+    return outcome(
+        Jdbc.withConnection(
+            dataSource,
+            "snooze",
+            c ->
+                runAt == null
+                    ? LeaseSql.snoozeNow(c, lease)
+                    : LeaseSql.snoozeLater(c, lease, runAt)));
   }
 
   /** Fails the job for good, recording {@code error}. */
   public LeaseOutcome fail(JobLease lease, JobError error) {
     Arguments.notNull("lease", lease);
-    return withErrors("fail", LeaseStatements.FAIL, lease, error);
+    String errors = Json.errorArray(Arguments.notNull("error", error));
+    return outcome(Jdbc.withConnection(dataSource, "fail", c -> LeaseSql.fail(c, lease, errors)));
   }
 
   /** Cancels the job from its own handler, recording {@code reason}. */
   public LeaseOutcome cancel(JobLease lease, int attempt, String reason) {
     Arguments.notNull("lease", lease);
     JobError entry = new JobError(attempt, Instant.now(), "cancelled", reason);
-    return withErrors("cancel", LeaseStatements.CANCEL, lease, entry);
+    String errors = Json.errorArray(entry);
+    return outcome(
+        Jdbc.withConnection(dataSource, "cancel", c -> LeaseSql.cancel(c, lease, errors)));
   }
 
   /**
@@ -264,7 +232,7 @@ public final class AwaClient {
    * @return the ids still leased; an id missing from the result was rescued or cancelled
    */
   public Set<Long> heartbeat(Collection<JobLease> leases) {
-    return leaseBatch("heartbeat", LeaseStatements.HEARTBEAT_MANY, leases);
+    return leaseBatch("heartbeat", leases, LeaseSql::heartbeatMany);
   }
 
   /**
@@ -273,7 +241,7 @@ public final class AwaClient {
    * @return the ids handed back
    */
   public Set<Long> handBack(Collection<JobLease> leases) {
-    return leaseBatch("handBack", LeaseStatements.HAND_BACK, leases);
+    return leaseBatch("handBack", leases, LeaseSql::handBack);
   }
 
   // ---------------------------------------------------------------- callbacks
@@ -288,79 +256,35 @@ public final class AwaClient {
     Arguments.notNull("lease", lease);
     Arguments.positive("timeout", timeout);
     UUID id = UUID.randomUUID();
-    LeaseOutcome outcome =
-        update(
+    boolean applied =
+        Jdbc.withConnection(
+            dataSource,
             "registerCallback",
-            LeaseStatements.REGISTER_CALLBACK,
-            ps -> {
-              ps.setObject(1, id);
-              ps.setLong(2, timeout.toMillis());
-              ps.setLong(3, lease.id());
-              ps.setLong(4, lease.runLease());
-            },
-            false);
-    return outcome == LeaseOutcome.APPLIED ? Optional.of(id) : Optional.empty();
+            c -> LeaseSql.registerCallback(c, lease, id, timeout.toMillis()));
+    return applied ? Optional.of(id) : Optional.empty();
   }
 
   /** Parks a running attempt that registered a callback, freeing its worker slot. */
   public LeaseOutcome parkForCallback(JobLease lease) {
     Arguments.notNull("lease", lease);
-    return fenced("parkForCallback", LeaseStatements.PARK, lease);
+    return outcome(
+        Jdbc.withConnection(
+            dataSource, "parkForCallback", c -> LeaseSql.parkForCallback(c, lease)));
   }
 
   // ---------------------------------------------------------------- plumbing
 
+  /** One batch statement over parallel id and lease arrays. */
   @FunctionalInterface
-  private interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
+  private interface LeaseBatch {
+    Set<Long> run(Connection c, long[] ids, long[] leases) throws SQLException;
   }
 
-  private LeaseOutcome fenced(String op, String sql, JobLease lease) {
-    return update(
-        op,
-        sql,
-        ps -> {
-          ps.setLong(1, lease.id());
-          ps.setLong(2, lease.runLease());
-        },
-        false);
+  private static LeaseOutcome outcome(boolean applied) {
+    return applied ? LeaseOutcome.APPLIED : LeaseOutcome.STALE;
   }
 
-  private LeaseOutcome withErrors(String op, String sql, JobLease lease, JobError error) {
-    String errors = Json.errorArray(Arguments.notNull("error", error));
-    return update(
-        op,
-        sql,
-        ps -> {
-          ps.setString(1, errors);
-          ps.setLong(2, lease.id());
-          ps.setLong(3, lease.runLease());
-        },
-        false);
-  }
-
-  /** Runs a fenced statement; {@code query} when it returns rows (CTE with RETURNING). */
-  private LeaseOutcome update(String op, String sql, Binder binder, boolean query) {
-    return Jdbc.withConnection(
-        dataSource,
-        op,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            boolean matched;
-            if (query) {
-              try (ResultSet rs = ps.executeQuery()) {
-                matched = rs.next();
-              }
-            } else {
-              matched = ps.executeUpdate() > 0;
-            }
-            return matched ? LeaseOutcome.APPLIED : LeaseOutcome.STALE;
-          }
-        });
-  }
-
-  private Set<Long> leaseBatch(String op, String sql, Collection<JobLease> leases) {
+  private Set<Long> leaseBatch(String op, Collection<JobLease> leases, LeaseBatch statement) {
     if (Arguments.notNull("leases", leases).isEmpty()) {
       return Set.of();
     }
@@ -372,22 +296,7 @@ public final class AwaClient {
       ids[i] = l.id();
       runLeases[i++] = l.runLease();
     }
-    return Jdbc.withConnection(
-        dataSource,
-        op,
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, Jdbc.longs(c, ids));
-            ps.setArray(2, Jdbc.longs(c, runLeases));
-            Set<Long> out = new HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getLong(1));
-              }
-            }
-            return out;
-          }
-        });
+    return Jdbc.withConnection(dataSource, op, c -> statement.run(c, ids, runLeases));
   }
 
   private void safely(Runnable r) {

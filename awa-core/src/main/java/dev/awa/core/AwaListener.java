@@ -32,16 +32,35 @@ public interface AwaListener {
   /** A handler started running a job. */
   default void onStarted(JobRow job) {}
 
-  /** A job completed; {@code handlerDuration} is the time spent in the handler. */
+  /**
+   * A job completed: its ack is written. {@code handlerDuration} is the time spent in the handler
+   * only (from its start to its return); the time the batched ack took after that is reported by
+   * {@link #onAcknowledged}, right after this.
+   */
   default void onCompleted(JobRow job, Duration handlerDuration) {}
 
-  /** An attempt failed and the job will be retried. */
+  /**
+   * The runtime's batched ack of a completed job was written; {@code ackLatency} runs from the
+   * handler's return to the ack statement's confirmation (the completer's linger, queueing behind
+   * other flushes, and the statement). Fires after {@link #onCompleted} for the same job.
+   */
+  default void onAcknowledged(JobRow job, Duration ackLatency) {}
+
+  /** An attempt failed and the job will be retried; {@code handlerDuration}: the handler's time. */
   default void onRetried(JobRow job, Duration handlerDuration) {}
 
   /** A job failed for good. */
   default void onFailed(JobRow job, Duration handlerDuration) {}
 
-  /** A job was cancelled (by its handler, an operator or the deadline). */
+  /**
+   * A runtime attempt ended cancelled, once per attempt: its handler returned {@link
+   * JobResult#cancel(String)}, or an operator cancelled it while it ran, waited in the claim-ahead
+   * buffer ({@code handlerDuration} zero) or awaited its ack, and the runtime learned of it
+   * (through the cancel notification) before the attempt ended. {@code handlerDuration} is the
+   * handler's time. Not fired for a deadline (the attempt is retried or failed: {@link #onRetried}
+   * / {@link #onFailed} with error kind {@code awa.deadline_exceeded}), a rescue (the lease was
+   * lost), a hand-back at shutdown, or a job cancelled before any runtime claimed it.
+   */
   default void onCancelled(JobRow job, Duration handlerDuration) {}
 
   /** A job was snoozed (its attempt is not counted). */

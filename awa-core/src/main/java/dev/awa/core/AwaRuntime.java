@@ -1,8 +1,8 @@
 package dev.awa.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.awa.core.internal.DaemonThreads;
 import dev.awa.core.internal.ProcessIdentity;
-import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -17,10 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,7 +216,7 @@ public final class AwaRuntime implements AutoCloseable {
         new InstanceRegistration(
             dataSource,
             instanceId,
-            hostname(),
+            ProcessIdentity.hostname(),
             ProcessHandle.current().pid(),
             queueInfo,
             Map.of(
@@ -228,7 +226,7 @@ public final class AwaRuntime implements AutoCloseable {
                 "kinds", new ArrayList<>(workers.keySet())));
     instance.register();
 
-    timer = new ScheduledThreadPoolExecutor(1, named("awa-deadline-" + instanceId, true));
+    timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("awa-deadline-" + instanceId));
     timer.setRemoveOnCancelPolicy(true);
     completer = new Completer(client, inFlight, flushInterval, instanceId);
     executor =
@@ -299,6 +297,9 @@ public final class AwaRuntime implements AutoCloseable {
     try {
       for (QueueProducer p : producers.values()) {
         p.stopClaiming();
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("runtime {} closing: {}", instanceId, stats());
       }
       // Claimed but never started: back to the queue first and at once, for other runtimes.
       List<JobRun> buffered = new ArrayList<>();
@@ -448,24 +449,47 @@ public final class AwaRuntime implements AutoCloseable {
    */
   private void cancelInFlight(long jobId) {
     JobRun run = inFlight.get(jobId);
-    if (run == null || run.handlerDone()) {
+    if (run == null) {
       return;
     }
-    try {
-      if (client.heartbeat(List.of(run.lease())).contains(jobId)) {
-        log.debug("cancel notification for job {} did not concern attempt {}", jobId, run.lease());
+    if (cancelledByOperator(run)) {
+      // Before the flag, so whoever sees the attempt end reports onCancelled (once): the runner
+      // or this method for a buffered attempt, the executor or the completer for a started one.
+      run.markOperatorCancelled();
+    } else if (run.handlerDone()) {
+      return;
+    } else {
+      try {
+        if (client.heartbeat(List.of(run.lease())).contains(jobId)) {
+          log.debug(
+              "cancel notification for job {} did not concern attempt {}", jobId, run.lease());
+          return;
+        }
+      } catch (RuntimeException e) {
+        log.debug("could not check the lease of job {}; the next heartbeat will", jobId, e);
         return;
       }
-    } catch (RuntimeException e) {
-      log.debug("could not check the lease of job {}; the next heartbeat will", jobId, e);
-      return;
     }
-    if (run.cancel("cancelled (operator or rescue)")) {
+    if (!run.handlerDone() && run.cancel("cancelled (operator or rescue)")) {
       log.debug("job {} cancelled through notification", jobId);
     }
     QueueProducer p = producers.get(run.job().queue());
     if (p != null && p.removeBuffered(run)) {
       executor.drop(run); // it never started: free its capacity now, not when a runner meets it
+    }
+  }
+
+  /** Whether this very attempt's row was cancelled (same lease, state cancelled). */
+  private boolean cancelledByOperator(JobRun run) {
+    try {
+      return client
+          .operator()
+          .getJob(run.id())
+          .map(j -> j.state() == JobState.CANCELLED && j.runLease() == run.lease().runLease())
+          .orElse(false);
+    } catch (RuntimeException e) {
+      log.debug("could not read job {} after a cancel notification", run.id(), e);
+      return false;
     }
   }
 
@@ -480,10 +504,21 @@ public final class AwaRuntime implements AutoCloseable {
     return dataSource.getConnection();
   }
 
-  /** The claim-ahead bound of one queue: the setting, or by default its concurrency up to 100. */
+  /**
+   * The claim-ahead bound of one queue: the setting, or by default its concurrency but at least
+   * {@value #DEFAULT_CLAIM_AHEAD_MIN} and at most {@value #DEFAULT_CLAIM_AHEAD_CAP} (adr/0007,
+   * "Second pass": with room for only its 16 slots a 16-slot queue claimed ~25 rows per statement
+   * and the claim's fixed cost capped it; 100 ahead at 64 slots with 10 ms handlers measured worse
+   * than 64 in the sweep).
+   */
   private int claimAheadOf(QueueConfig q) {
-    return claimAhead >= 0 ? claimAhead : Math.min(q.concurrency(), DEFAULT_CLAIM_AHEAD_CAP);
+    return claimAhead >= 0
+        ? claimAhead
+        : Math.min(Math.max(q.concurrency(), DEFAULT_CLAIM_AHEAD_MIN), DEFAULT_CLAIM_AHEAD_CAP);
   }
+
+  /** The default claim-ahead bound is the queue's concurrency, at least this. */
+  static final int DEFAULT_CLAIM_AHEAD_MIN = 64;
 
   /** The default claim-ahead bound is the queue's concurrency, at most this. */
   static final int DEFAULT_CLAIM_AHEAD_CAP = 100;
@@ -496,27 +531,10 @@ public final class AwaRuntime implements AutoCloseable {
             60,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            named("awa-worker-" + q.name() + "-", false));
+            DaemonThreads.numbered("awa-worker-" + q.name() + "-"));
     pool.allowCoreThreadTimeOut(true);
     ownPools.add(pool);
     return pool;
-  }
-
-  private static ThreadFactory named(String prefix, boolean single) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, single ? prefix : prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  private static String hostname() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "unknown";
-    }
   }
 
   /**
@@ -606,10 +624,10 @@ public final class AwaRuntime implements AutoCloseable {
 
     /**
      * Most jobs per queue claimed ahead of free handler slots into the queue's buffer (default: the
-     * queue's concurrency, at most 100; 0 to 10,000; 0 claims only for free slots). The buffer is
-     * filled only as far as the handlers empty it in about 20 ms at their recent rate, so slow
-     * handlers get none; a buffered job's deadline starts when its handler starts, and one that
-     * waited over a second is handed back. See adr/0007.
+     * queue's concurrency, at least 64 and at most 100; 0 to 10,000; 0 claims only for free slots).
+     * The buffer is filled only as far as the handlers empty it in about 20 ms at their recent
+     * rate, so slow handlers get none; a buffered job's deadline starts when its handler starts,
+     * and one that waited over a second is handed back. See adr/0007.
      */
     public Builder claimAhead(int jobs) {
       if (jobs < 0 || jobs > 10_000) {

@@ -1,5 +1,6 @@
 package dev.awa.core;
 
+import dev.awa.core.internal.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +46,7 @@ final class Completer implements Runnable {
     this.inFlight = inFlight;
     this.listener = client.listener();
     this.lingerNanos = flushInterval.toNanos();
-    this.thread = new Thread(this, "awa-completer-" + instanceId);
-    this.thread.setDaemon(true);
+    this.thread = DaemonThreads.thread("awa-completer-" + instanceId, this);
   }
 
   void start() {
@@ -188,10 +188,16 @@ final class Completer implements Runnable {
   private void finish(JobRun r, boolean applied) {
     inFlight.remove(r);
     r.releaseSlot();
-    Duration took = Duration.ofNanos(System.nanoTime() - r.startedNanos);
     if (applied) {
-      Listeners.safely(() -> listener.onCompleted(r.job(), took));
+      Duration handler = r.handlerDuration();
+      long returned = r.finishedNanos();
+      Duration ack = Duration.ofNanos(returned == 0 ? 0 : System.nanoTime() - returned);
+      Listeners.safely(() -> listener.onCompleted(r.job(), handler));
+      Listeners.safely(() -> listener.onAcknowledged(r.job(), ack));
     } else {
+      if (r.takeCancelReport()) {
+        Listeners.safely(() -> listener.onCancelled(r.job(), r.handlerDuration()));
+      }
       log.debug("completion of job {} was stale (lease {} lost); dropped", r.id(), r.lease());
     }
   }

@@ -40,6 +40,11 @@ final class CompositeAwaListener implements AwaListener {
   }
 
   @Override
+  public void onAcknowledged(JobRow job, Duration ackLatency) {
+    each(l -> l.onAcknowledged(job, ackLatency));
+  }
+
+  @Override
   public void onRetried(JobRow job, Duration handlerDuration) {
     each(l -> l.onRetried(job, handlerDuration));
   }

@@ -1,5 +1,6 @@
 package dev.awa.core;
 
+import dev.awa.core.internal.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,11 +47,7 @@ final class Heartbeater {
     this.staleness = staleness;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "awa-heartbeat-" + instanceId);
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("awa-heartbeat-" + instanceId));
   }
 
   void start() {

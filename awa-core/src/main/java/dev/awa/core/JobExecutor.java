@@ -81,6 +81,14 @@ final class JobExecutor {
   void drop(JobRun run) {
     inFlight.remove(run);
     run.releaseSlot();
+    reportIfCancelled(run);
+  }
+
+  /** Fires {@code onCancelled} once for an attempt an operator cancelled, when it ends here. */
+  void reportIfCancelled(JobRun run) {
+    if (run.takeCancelReport()) {
+      Listeners.safely(() -> listener.onCancelled(run.job(), run.handlerDuration()));
+    }
   }
 
   /**
@@ -250,8 +258,9 @@ final class JobExecutor {
     }
   }
 
-  private static boolean written(JobRun run, String op, LeaseOutcome outcome) {
+  private boolean written(JobRun run, String op, LeaseOutcome outcome) {
     if (outcome == LeaseOutcome.STALE) {
+      reportIfCancelled(run);
       log.debug(
           "{} of job {} was stale (lease lost: {}); dropped", op, run.id(), run.cancelReason());
       return false;
@@ -260,6 +269,6 @@ final class JobExecutor {
   }
 
   private static Duration took(JobRun run) {
-    return Duration.ofNanos(System.nanoTime() - run.startedNanos);
+    return run.handlerDuration();
   }
 }

@@ -31,6 +31,10 @@ final class JobRun implements JobContext {
   private volatile UUID callbackId;
   private volatile ScheduledFuture<?> deadlineTimer;
   volatile long startedNanos;
+  private volatile long finishedNanos;
+  private volatile boolean operatorCancelled;
+  private final java.util.concurrent.atomic.AtomicBoolean cancelReported =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicReference<Runnable> slot = new AtomicReference<>();
 
   JobRun(JobRow job, AwaClient client, Duration deadline, long claimedNanos, Semaphore ackBudget) {
@@ -190,6 +194,9 @@ final class JobRun implements JobContext {
    */
   void handlerFinished() {
     synchronized (this) {
+      if (!handlerDone) {
+        finishedNanos = System.nanoTime();
+      }
       handlerDone = true;
       handlerThread = null;
       if (deadlineTimer != null) {
@@ -201,5 +208,36 @@ final class JobRun implements JobContext {
 
   boolean handlerDone() {
     return handlerDone;
+  }
+
+  /**
+   * Time spent in the handler: from its start to its return (so far, while it runs; zero if it
+   * never started). Ack time is not included.
+   */
+  Duration handlerDuration() {
+    long start = startedNanos;
+    if (start == 0) {
+      return Duration.ZERO;
+    }
+    long end = handlerDone ? finishedNanos : System.nanoTime();
+    return Duration.ofNanos(Math.max(0, end - start));
+  }
+
+  /** When the handler returned ({@link System#nanoTime()}), 0 while it runs or never ran. */
+  long finishedNanos() {
+    return handlerDone ? finishedNanos : 0;
+  }
+
+  /** Records that an operator cancelled this attempt (its row is {@code cancelled}). */
+  void markOperatorCancelled() {
+    operatorCancelled = true;
+  }
+
+  /**
+   * True exactly once, and only for an attempt an operator cancelled: whoever sees the attempt end
+   * (dropped from the buffer, or its outcome found stale) reports {@code onCancelled} then.
+   */
+  boolean takeCancelReport() {
+    return operatorCancelled && cancelReported.compareAndSet(false, true);
   }
 }

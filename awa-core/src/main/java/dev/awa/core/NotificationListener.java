@@ -1,5 +1,6 @@
 package dev.awa.core;
 
+import dev.awa.core.internal.DaemonThreads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -83,8 +84,7 @@ final class NotificationListener implements Runnable {
     this.wakeAll = wakeAll;
     this.modeChanged = modeChanged;
     this.pollingRecheck = pollingRecheck;
-    this.thread = new Thread(this, "awa-listener-" + instanceId);
-    this.thread.setDaemon(true);
+    this.thread = DaemonThreads.thread("awa-listener-" + instanceId, this);
   }
 
   void start() {

@@ -1,5 +1,6 @@
 package dev.awa.core;
 
+import dev.awa.core.internal.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,10 +152,9 @@ final class QueueProducer {
       boolean primary = i == 0;
       wantFree.set(i, Integer.MAX_VALUE);
       claimers[i] =
-          new Thread(
-              () -> claimLoop(index),
-              "awa-producer-" + queue.name() + (primary ? "" : "-" + (i + 1)));
-      claimers[i].setDaemon(true);
+          DaemonThreads.thread(
+              "awa-producer-" + queue.name() + (primary ? "" : "-" + (i + 1)),
+              () -> claimLoop(index));
     }
   }
 

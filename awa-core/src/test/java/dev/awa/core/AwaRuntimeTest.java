@@ -403,8 +403,10 @@ class AwaRuntimeTest {
   void neverRunsMoreThanTheQueueConcurrencyNorHoldsMoreThanItsBound(TestDatabase db) {
     // Without claim-ahead: running rows at most concurrency + ack budget = 2 x 3.
     runsAndHoldsAtMost(db, "capacity", 0, 6);
-    // With the default claim-ahead (the concurrency, 3): capacity 6, plus as many acks pending.
-    runsAndHoldsAtMost(db, "capacity_ahead", -1, 12);
+    // With a claim-ahead of 3: capacity 6, plus as many acks pending.
+    runsAndHoldsAtMost(db, "capacity_ahead", 3, 12);
+    // With the default claim-ahead (64 for a queue of 3): capacity 67, plus as many acks pending.
+    runsAndHoldsAtMost(db, "capacity_default", -1, 2 * 67);
   }
 
   private void runsAndHoldsAtMost(TestDatabase db, String q, int claimAhead, int rowBound) {

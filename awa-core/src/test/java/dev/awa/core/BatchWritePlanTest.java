@@ -3,6 +3,7 @@ package dev.awa.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.store.LeaseSql;
 import dev.awa.testing.AwaTest;
 import dev.awa.testing.TestDatabase;
 import java.sql.Connection;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The batch writes (complete, heartbeat, hand back) must probe the primary key per lease, not scan
- * every running row through a partial index; see LeaseStatements.RUNNING_BY_ID.
+ * every running row through a partial index; see LeaseSql.COMPLETE_MANY.
  */
 @AwaTest
 class BatchWritePlanTest {
@@ -40,10 +41,7 @@ class BatchWritePlanTest {
     long[] leases = batch.stream().mapToLong(JobRow::runLease).toArray();
 
     for (String sql :
-        List.of(
-            LeaseStatements.COMPLETE_MANY,
-            LeaseStatements.HEARTBEAT_MANY,
-            LeaseStatements.HAND_BACK)) {
+        List.of(LeaseSql.COMPLETE_MANY, LeaseSql.HEARTBEAT_MANY, LeaseSql.HAND_BACK)) {
       String plan = explain(db, sql, ids, leases);
       assertThat(plan)
           .as(sql)

@@ -94,22 +94,12 @@ class ClaimAheadTest {
 
   /** Each test class gets one database, so every count is per queue. */
   private static long completed(TestDatabase db, String queue) {
-    return db.queryLong(
-        "SELECT count(*) FROM awa.jobs WHERE queue = ? AND state = 'completed'", queue);
+    return RuntimeTesting.completed(db, queue);
   }
 
   /** Running in the database, claimed by this runtime, but its handler never started. */
   private List<Long> buffered(TestDatabase db, String queue) {
-    List<Long> ids = new ArrayList<>();
-    for (String id :
-        db.queryStrings(
-            "SELECT id FROM awa.jobs WHERE queue = ? AND kind = 'block' AND state = 'running'",
-            queue)) {
-      if (!started.contains(Long.parseLong(id))) {
-        ids.add(Long.parseLong(id));
-      }
-    }
-    return ids;
+    return RuntimeTesting.claimedNotStarted(db, queue, "block", started);
   }
 
   @Test

@@ -81,8 +81,10 @@ class MaintenanceRoundTest {
             .buildRound();
     assertThat(round.runOnce()).isEmpty();
 
-    assertThat(client.operator().getJob(due.id()).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
-    assertThat(client.operator().getJob(stale.id()).orElseThrow().state()).isEqualTo(JobState.RETRYABLE);
+    assertThat(client.operator().getJob(due.id()).orElseThrow().state())
+        .isEqualTo(JobState.AVAILABLE);
+    assertThat(client.operator().getJob(stale.id()).orElseThrow().state())
+        .isEqualTo(JobState.RETRYABLE);
     assertThat(listener.promoted.get()).isEqualTo(1);
     assertThat(listener.count(listener.rescued, "heartbeat")).isEqualTo(1);
     assertThat(listener.lastStats).isNotNull();

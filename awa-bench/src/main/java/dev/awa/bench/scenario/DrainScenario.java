@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,6 +95,16 @@ public final class DrainScenario implements Scenario {
   List<String> claimAheads = new ArrayList<>(List.of("default"));
 
   @Option(
+      names = "--variant",
+      description =
+          "A/B of runtime internals in the same repetition: `name:key=value;key=value` sets those"
+              + " system properties (adr/0007's measurement switches, e.g."
+              + " `nolit:awa.claimLiteralLimit=false`) for one more runtime drain per worker"
+              + " count and claim-ahead, reported as runtime_<w>w_<name>. Repeatable; the"
+              + " defaults always run too.")
+  List<String> variants = new ArrayList<>();
+
+  @Option(
       names = "--no-ceiling",
       description = "Skip the ceiling paths (no percentage is reported).")
   boolean noCeiling;
@@ -157,6 +168,7 @@ public final class DrainScenario implements Scenario {
     result.setting("runtime_pool_size", poolSize);
     result.setting("runtime", "one queue, defaults (claim batch 100, flush 1 ms, LISTEN on)");
     result.setting("claim_ahead", claimAheads);
+    result.setting("variants", variants);
     result.setting("handler", "no-op: records its start, returns completed()");
     result.setting("loading", "AwaClient.enqueueMany (COPY), 10,000 per call; VACUUM ANALYZE");
     result.setting("warmup_jobs_per_path", warmupJobs);
@@ -222,22 +234,34 @@ public final class DrainScenario implements Scenario {
         drainWithRuntime(
             db, Progress.silent(), warmupJobs, workerCounts.get(0), WARMUP_QUEUE, null);
       }
+      List<String> all = new ArrayList<>();
+      all.add("");
+      all.addAll(variants);
       for (int workers : workerCounts) {
         for (String ahead : claimAheads) {
-          Integer claimAhead = "default".equals(ahead) ? null : Integer.valueOf(ahead);
-          String key = "runtime_" + workers + "w" + (claimAhead == null ? "" : "_ahead" + ahead);
-          runtimeDrain(
-              db,
-              admin,
-              progress,
-              result,
-              jobs,
-              workers,
-              claimAhead,
-              key,
-              suffix,
-              ceiling,
-              ceilingIndexed);
+          for (String variant : all) {
+            Integer claimAhead = "default".equals(ahead) ? null : Integer.valueOf(ahead);
+            String name = variant.isEmpty() ? "" : "_" + variant.split(":", 2)[0];
+            String key =
+                "runtime_" + workers + "w" + (claimAhead == null ? "" : "_ahead" + ahead) + name;
+            Map<String, String> before = SystemProperties.apply(variant);
+            try {
+              runtimeDrain(
+                  db,
+                  admin,
+                  progress,
+                  result,
+                  jobs,
+                  workers,
+                  claimAhead,
+                  key,
+                  suffix,
+                  ceiling,
+                  ceilingIndexed);
+            } finally {
+              SystemProperties.restore(before);
+            }
+          }
         }
       }
     }

@@ -45,6 +45,15 @@ public final class HandlerSweepScenario implements Scenario {
   List<Integer> workers = new ArrayList<>(List.of(16, 64));
 
   @Option(
+      names = "--claim-ahead",
+      split = ",",
+      defaultValue = "default",
+      description =
+          "Claim-ahead bounds to compare, comma-separated: `default` or a number, e.g."
+              + " `default,64` for an A/B in the same run (default ${DEFAULT-VALUE}).")
+  List<String> claimAheads = new ArrayList<>(List.of("default"));
+
+  @Option(
       names = "--pool-size",
       defaultValue = "10",
       description = "Connections in the runtime's pool (default ${DEFAULT-VALUE}).")
@@ -111,49 +120,54 @@ public final class HandlerSweepScenario implements Scenario {
     result.setting("jobs", jobs);
     result.setting("handler_ms", handlerMs);
     result.setting("workers", workers);
+    result.setting("claim_ahead", claimAheads);
     result.setting("runtime", "one queue, every runtime default, pool of " + poolSize);
     try (TestDatabase db = context.freshDatabase("sweep")) {
       DataSource admin = db.newDataSource(16, "awa-bench-sweep");
       double ceiling = MinimalCeiling.measure(admin, context.progress(), result, jobs, 16, 100, "");
       for (int ms : handlerMs) {
         for (int w : workers) {
-          String key = "runtime_" + w + "w_" + ms + "ms";
-          long[] ids = RuntimeDrain.load(admin, QUEUE, jobs);
-          RuntimeDrain.Outcome d =
-              RuntimeDrain.run(
-                  db,
-                  context.progress(),
-                  w + " slots, " + ms + " ms handlers",
-                  ids,
-                  QUEUE,
-                  RuntimeDrain.Setup.of(w, poolSize).handlerSleepMs(ms));
-          double ideal = w * 1000.0 / ms;
-          double bound = Math.min(ideal, ceiling);
-          double sleeping = sleepLoop(w, ms, jobs);
-          result.metric(
-              key + "_sleep_loop_jobs_per_s",
-              "jobs/s",
-              sleeping,
-              w + " plain threads doing nothing but the same sleep, " + jobs + " sleeps in all");
-          result.metric(
-              key + "_pct_of_sleep_loop",
-              "%",
-              100 * d.jobsPerSecond() / Math.min(sleeping, ceiling),
-              "as a % of the lower of that sleep loop (what this machine's scheduler allows) and"
-                  + " the ceiling");
-          result.metric(
-              key + "_jobs_per_s", "jobs/s", d.jobsPerSecond(), w + " slots, " + ms + " ms");
-          result.metric(
-              key + "_pct_of_ideal",
-              "%",
-              100 * d.jobsPerSecond() / ideal,
-              "as a % of the ideal " + w + " / " + ms + " ms = " + Math.round(ideal) + " jobs/s");
-          result.metric(
-              key + "_pct_of_bound",
-              "%",
-              100 * d.jobsPerSecond() / bound,
-              "as a % of the lower of the ideal and the ceiling of the same repetition");
-          MinimalCeiling.checkRuntime(result, admin, d, jobs, key);
+          for (String ahead : claimAheads) {
+            Integer claimAhead = "default".equals(ahead) ? null : Integer.valueOf(ahead);
+            String key =
+                "runtime_" + w + "w_" + ms + "ms" + (claimAhead == null ? "" : "_ahead" + ahead);
+            long[] ids = RuntimeDrain.load(admin, QUEUE, jobs);
+            RuntimeDrain.Outcome d =
+                RuntimeDrain.run(
+                    db,
+                    context.progress(),
+                    w + " slots, " + ms + " ms handlers",
+                    ids,
+                    QUEUE,
+                    RuntimeDrain.Setup.of(w, poolSize).handlerSleepMs(ms).claimAhead(claimAhead));
+            double ideal = w * 1000.0 / ms;
+            double bound = Math.min(ideal, ceiling);
+            double sleeping = sleepLoop(w, ms, jobs);
+            result.metric(
+                key + "_sleep_loop_jobs_per_s",
+                "jobs/s",
+                sleeping,
+                w + " plain threads doing nothing but the same sleep, " + jobs + " sleeps in all");
+            result.metric(
+                key + "_pct_of_sleep_loop",
+                "%",
+                100 * d.jobsPerSecond() / Math.min(sleeping, ceiling),
+                "as a % of the lower of that sleep loop (what this machine's scheduler allows) and"
+                    + " the ceiling");
+            result.metric(
+                key + "_jobs_per_s", "jobs/s", d.jobsPerSecond(), w + " slots, " + ms + " ms");
+            result.metric(
+                key + "_pct_of_ideal",
+                "%",
+                100 * d.jobsPerSecond() / ideal,
+                "as a % of the ideal " + w + " / " + ms + " ms = " + Math.round(ideal) + " jobs/s");
+            result.metric(
+                key + "_pct_of_bound",
+                "%",
+                100 * d.jobsPerSecond() / bound,
+                "as a % of the lower of the ideal and the ceiling of the same repetition");
+            MinimalCeiling.checkRuntime(result, admin, d, jobs, key);
+          }
         }
       }
     }

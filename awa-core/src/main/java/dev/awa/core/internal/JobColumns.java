@@ -48,7 +48,7 @@ public final class JobColumns {
           "original_priority",
           "unique_claim");
 
-  /** The select list {@link #map(ResultSet)} reads, unqualified. */
+  /** The select list {@link #map(ResultSet)} reads (by column name), unqualified. */
   public static final String ROW =
       "id, kind, queue, args::text, state, priority, attempt, max_attempts, run_at, created_at,"
           + " attempted_at, heartbeat_at, deadline_at, finalized_at, errors::text,"
@@ -101,33 +101,97 @@ public final class JobColumns {
         + ROW;
   }
 
-  /** Reads one row in {@link #ROW} shape. */
+  /**
+   * Reads one row that has the columns of {@link #ROW} (by name, in any order; extra columns are
+   * ignored). For many rows of one result set use {@link #reader(ResultSet)} once instead.
+   */
   public static JobRow map(ResultSet rs) throws SQLException {
-    Array tags = rs.getArray(17);
-    String[] tagValues = tags == null ? new String[0] : (String[]) tags.getArray();
-    return new JobRow(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getString(4),
-        JobState.fromDb(rs.getString(5)),
-        rs.getInt(6),
-        rs.getInt(7),
-        rs.getInt(8),
-        instant(rs, 9),
-        instant(rs, 10),
-        instant(rs, 11),
-        instant(rs, 12),
-        instant(rs, 13),
-        instant(rs, 14),
-        rs.getString(15),
-        rs.getString(16),
-        List.of(tagValues),
-        rs.getString(18),
-        rs.getLong(19),
-        rs.getObject(20, UUID.class),
-        instant(rs, 21),
-        rs.getString(22));
+    return reader(rs).read(rs);
+  }
+
+  /** A mapper for the rows of {@code rs}: the {@link #ROW} columns are looked up by name once. */
+  public static Reader reader(ResultSet rs) throws SQLException {
+    return new Reader(rs);
+  }
+
+  /** Maps rows of one result set by column name; the names are resolved at construction. */
+  public static final class Reader {
+    private final int id;
+    private final int kind;
+    private final int queue;
+    private final int args;
+    private final int state;
+    private final int priority;
+    private final int attempt;
+    private final int maxAttempts;
+    private final int runAt;
+    private final int createdAt;
+    private final int attemptedAt;
+    private final int heartbeatAt;
+    private final int deadlineAt;
+    private final int finalizedAt;
+    private final int errors;
+    private final int metadata;
+    private final int tags;
+    private final int uniqueKey;
+    private final int runLease;
+    private final int callbackId;
+    private final int callbackTimeoutAt;
+    private final int attemptedBy;
+
+    private Reader(ResultSet rs) throws SQLException {
+      id = rs.findColumn("id");
+      kind = rs.findColumn("kind");
+      queue = rs.findColumn("queue");
+      args = rs.findColumn("args");
+      state = rs.findColumn("state");
+      priority = rs.findColumn("priority");
+      attempt = rs.findColumn("attempt");
+      maxAttempts = rs.findColumn("max_attempts");
+      runAt = rs.findColumn("run_at");
+      createdAt = rs.findColumn("created_at");
+      attemptedAt = rs.findColumn("attempted_at");
+      heartbeatAt = rs.findColumn("heartbeat_at");
+      deadlineAt = rs.findColumn("deadline_at");
+      finalizedAt = rs.findColumn("finalized_at");
+      errors = rs.findColumn("errors");
+      metadata = rs.findColumn("metadata");
+      tags = rs.findColumn("tags");
+      uniqueKey = rs.findColumn("unique_key");
+      runLease = rs.findColumn("run_lease");
+      callbackId = rs.findColumn("callback_id");
+      callbackTimeoutAt = rs.findColumn("callback_timeout_at");
+      attemptedBy = rs.findColumn("attempted_by");
+    }
+
+    /** Reads the current row. */
+    public JobRow read(ResultSet rs) throws SQLException {
+      Array tagArray = rs.getArray(tags);
+      String[] tagValues = tagArray == null ? new String[0] : (String[]) tagArray.getArray();
+      return new JobRow(
+          rs.getLong(id),
+          rs.getString(kind),
+          rs.getString(queue),
+          rs.getString(args),
+          JobState.fromDb(rs.getString(state)),
+          rs.getInt(priority),
+          rs.getInt(attempt),
+          rs.getInt(maxAttempts),
+          instant(rs, runAt),
+          instant(rs, createdAt),
+          instant(rs, attemptedAt),
+          instant(rs, heartbeatAt),
+          instant(rs, deadlineAt),
+          instant(rs, finalizedAt),
+          rs.getString(errors),
+          rs.getString(metadata),
+          List.of(tagValues),
+          rs.getString(uniqueKey),
+          rs.getLong(runLease),
+          rs.getObject(callbackId, UUID.class),
+          instant(rs, callbackTimeoutAt),
+          rs.getString(attemptedBy));
+    }
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {
