@@ -49,7 +49,8 @@ class BatchWritePlanTest {
           .as(sql)
           .contains("jobs_pkey")
           .doesNotContain("jobs_deadline_idx")
-          .doesNotContain("jobs_heartbeat_idx");
+          .doesNotContain("jobs_heartbeat_idx")
+          .doesNotContain("jobs_running_idx");
     }
   }
 
