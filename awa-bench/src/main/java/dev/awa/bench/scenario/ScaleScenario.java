@@ -75,6 +75,12 @@ public final class ScaleScenario implements Scenario {
   @Option(names = "--no-bare", description = "Skip the bare loop.")
   boolean noBare;
 
+  @Option(
+      names = "--bare-watermark",
+      description =
+          "Also run the bare loop whose claim starts at its previous claim's first key (adr/0012).")
+  boolean bareWatermark;
+
   @Override
   public String name() {
     return "scale";
@@ -92,6 +98,12 @@ public final class ScaleScenario implements Scenario {
             ? ", while a session holds a snapshot for the first " + holdSnapshotSeconds + " s"
             : "")
         + "; dead tuples, updates and HOT updates per job from pg_stat_user_tables.";
+  }
+
+  /** Also runs the watermark bare loop (smoke tests). */
+  public ScaleScenario bareWatermark(boolean on) {
+    this.bareWatermark = on;
+    return this;
   }
 
   /** Sets the schema variants to compare (smoke tests). */
@@ -132,11 +144,11 @@ public final class ScaleScenario implements Scenario {
           try (TestDatabase db = context.freshDatabase("scale")) {
             DataSource admin = db.newDataSource(4, ADMIN);
             boolean vacuum = "on".equals(av);
-            if (!noBare) {
-              double bare = bare(db, admin, context.progress(), result, jobs, vacuum, suffix);
-              double f = first.computeIfAbsent("bare" + v.name(), k -> bare);
+            for (String key : bareLoops()) {
+              double bare = bare(db, admin, context.progress(), result, jobs, vacuum, key, suffix);
+              double f = first.computeIfAbsent(key + v.name(), k -> bare);
               result.metric(
-                  "bare_vs_first" + suffix,
+                  key + "_vs_first" + suffix,
                   "%",
                   100 * bare / f,
                   "bare loop's rate as a % of its rate at the smallest backlog");
@@ -160,7 +172,7 @@ public final class ScaleScenario implements Scenario {
                       RuntimeDrain.Setup.of(workers, 10));
             }
             TableFootprint.flushBackends(admin, RUNTIME_POOLS);
-            MinimalCeiling.checkRuntime(result, admin, d, jobs, "runtime" + suffix);
+            MinimalCeiling.checkRuntime(result, admin, d, jobs, "runtime", suffix);
             TableFootprint after = TableFootprint.read(admin, "awa.jobs");
             double f = first.computeIfAbsent("runtime" + v.name(), k -> d.jobsPerSecond());
             result.metric("runtime_jobs_per_s" + suffix, "jobs/s", d.jobsPerSecond(), "runtime");
@@ -177,6 +189,17 @@ public final class ScaleScenario implements Scenario {
     return result;
   }
 
+  private List<String> bareLoops() {
+    List<String> keys = new ArrayList<>();
+    if (!noBare) {
+      keys.add("bare");
+      if (bareWatermark) {
+        keys.add("bare_watermark");
+      }
+    }
+    return keys;
+  }
+
   private static String ddlText(ScaleSchemas.Variant v) {
     return v.ddl().isEmpty() ? "" : ": " + String.join("; ", v.ddl());
   }
@@ -188,6 +211,7 @@ public final class ScaleScenario implements Scenario {
       ScenarioResult result,
       int jobs,
       boolean vacuum,
+      String key,
       String suffix)
       throws Exception {
     CeilingTable table = new CeilingTable("bench_scale_jobs", false);
@@ -196,22 +220,25 @@ public final class ScaleScenario implements Scenario {
     }
     // Its own pool with spare connections: the 16 threads hold one each for the whole drain.
     DataSource pool = db.newDataSource(BARE_THREADS + 2, BARE_POOL);
-    DrainPath path = new BareSqlDrain("bare", "bare SQL", table, pool, 100);
+    DrainPath path =
+        key.equals("bare")
+            ? new BareSqlDrain(key, "bare SQL", table, pool, 100)
+            : new WatermarkBareDrain(key, "bare SQL, claim from a watermark", table, pool, 100);
     long[] ids = path.load(QUEUE, jobs);
     RuntimeDrain.execute(admin, "VACUUM ANALYZE " + path.table());
     RuntimeDrain.execute(
         admin, "ALTER TABLE " + path.table() + " SET (autovacuum_enabled = " + vacuum + ")");
     TableFootprint before = TableFootprint.read(admin, path.table());
-    progress.line("bare loop: draining " + jobs + " jobs");
+    progress.line(path.label() + ": draining " + jobs + " jobs");
     DrainMeasurement.Outcome o;
     try (SnapshotHolder ignored = SnapshotHolder.start(db, holdSnapshotSeconds)) {
       o = DrainMeasurement.measure(progress, path, QUEUE, ids, BARE_THREADS);
     }
     TableFootprint.flushBackends(admin, BARE_POOL);
-    DrainMeasurement.check(result, o, jobs, admin, "_bare" + suffix);
+    DrainMeasurement.check(result, o, jobs, admin, suffix);
     TableFootprint after = TableFootprint.read(admin, path.table());
-    result.metric("bare_jobs_per_s" + suffix, "jobs/s", o.jobsPerSecond(), "bare loop");
-    perJob(result, "bare", suffix, before, after, jobs);
+    result.metric(key + "_jobs_per_s" + suffix, "jobs/s", o.jobsPerSecond(), path.label());
+    perJob(result, key, suffix, before, after, jobs);
     RuntimeDrain.execute(admin, "DROP TABLE " + path.table());
     return o.jobsPerSecond();
   }

@@ -23,22 +23,14 @@ final class ScaleSchemas {
 
   static {
     add("current", "the schema as migrated");
+    add(
+        "v3",
+        "schema version 3's running-row indexes: heartbeat_at and deadline_at indexed separately",
+        "DROP INDEX awa.jobs_running_idx",
+        "CREATE INDEX jobs_heartbeat_idx ON awa.jobs (heartbeat_at) WHERE state = 'running'",
+        "CREATE INDEX jobs_deadline_idx ON awa.jobs (deadline_at) WHERE state = 'running'");
     add("ff90", "awa.jobs fillfactor 90", "ALTER TABLE awa.jobs SET (fillfactor = 90)");
     add("ff70", "awa.jobs fillfactor 70", "ALTER TABLE awa.jobs SET (fillfactor = 70)");
-    add(
-        "running_idx",
-        "one index on running rows keyed by deadline_at instead of the heartbeat and deadline"
-            + " indexes",
-        "DROP INDEX awa.jobs_heartbeat_idx",
-        "DROP INDEX awa.jobs_deadline_idx",
-        "CREATE INDEX jobs_running_idx ON awa.jobs (deadline_at) WHERE state = 'running'");
-    add(
-        "running_idx_ff90",
-        "running_idx and fillfactor 90",
-        "DROP INDEX awa.jobs_heartbeat_idx",
-        "DROP INDEX awa.jobs_deadline_idx",
-        "CREATE INDEX jobs_running_idx ON awa.jobs (deadline_at) WHERE state = 'running'",
-        "ALTER TABLE awa.jobs SET (fillfactor = 90)");
   }
 
   /** The variant called {@code name}. */
