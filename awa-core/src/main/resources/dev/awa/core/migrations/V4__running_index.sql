@@ -8,6 +8,12 @@
 -- reads its running rows and sorts the stale ones. A claim now maintains one index fewer, and a
 -- heartbeat touches no indexed column, so it is a HOT update whenever its page has room.
 
-CREATE INDEX jobs_running_idx ON awa.jobs (deadline_at) WHERE state = 'running';
-DROP INDEX awa.jobs_heartbeat_idx;
-DROP INDEX awa.jobs_deadline_idx;
+--
+-- The build scans the whole table under a SHARE lock (writes wait) inside the migration's
+-- transaction. On a large table an operator can build the index first, outside a transaction:
+--   CREATE INDEX CONCURRENTLY jobs_running_idx ON awa.jobs (deadline_at) WHERE state = 'running';
+-- and the migration then only drops the two old ones (IF NOT EXISTS / IF EXISTS).
+
+CREATE INDEX IF NOT EXISTS jobs_running_idx ON awa.jobs (deadline_at) WHERE state = 'running';
+DROP INDEX IF EXISTS awa.jobs_heartbeat_idx;
+DROP INDEX IF EXISTS awa.jobs_deadline_idx;
