@@ -234,6 +234,9 @@ public final class ScaleScenario implements Scenario {
     try (SnapshotHolder ignored = SnapshotHolder.start(db, holdSnapshotSeconds)) {
       o = DrainMeasurement.measure(progress, path, QUEUE, ids, BARE_THREADS);
     }
+    if (pool instanceof AutoCloseable closeable) {
+      closeable.close(); // its backends exit (and flush their statistics)
+    }
     TableFootprint.flushBackends(admin, BARE_POOL);
     DrainMeasurement.check(result, o, jobs, admin, suffix);
     TableFootprint after = TableFootprint.read(admin, path.table());
