@@ -19,8 +19,12 @@ import picocli.CommandLine.Option;
 /**
  * How drain throughput and what each job leaves behind grow with the backlog: the runtime (16
  * slots) and the bare loop drain 20,000 / 200,000 / 1,000,000 jobs with autovacuum on and off for
- * the table, optionally while another session holds a snapshot; jobs/s, the rate against the
- * smallest backlog's, and dead tuples / updates / HOT updates per job from pg_stat_user_tables.
+ * the table, optionally while another session holds a snapshot (during both loops); jobs/s, the
+ * rate against the smallest backlog's, dead tuples / updates / HOT updates per job from
+ * pg_stat_user_tables (read after the drain's backends exited, so every counter is flushed), and
+ * heap and index bytes added per job. {@code --schema} compares variants of awa.jobs ({@link
+ * ScaleSchemas}) in one run; {@code --bare-watermark} adds the bare loop whose claim starts at its
+ * previous claim's first key (adr/0012).
  */
 @Command(
     name = "scale",
@@ -97,7 +101,10 @@ public final class ScaleScenario implements Scenario {
         + (holdSnapshotSeconds > 0
             ? ", while a session holds a snapshot for the first " + holdSnapshotSeconds + " s"
             : "")
-        + "; dead tuples, updates and HOT updates per job from pg_stat_user_tables.";
+        + (bareWatermark ? "; also the bare loop claiming from a watermark" : "")
+        + (schemas.size() > 1 ? "; schema variants " + schemas : "")
+        + "; dead tuples, updates and HOT updates per job from pg_stat_user_tables, heap and"
+        + " index bytes added per job.";
   }
 
   /** Also runs the watermark bare loop (smoke tests). */
