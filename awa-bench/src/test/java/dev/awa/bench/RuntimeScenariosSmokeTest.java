@@ -51,15 +51,26 @@ class RuntimeScenariosSmokeTest {
     ScenarioResult r =
         new ScaleScenario()
             .shape(List.of(500, 1_000), List.of("off"), 1)
+            .schemas(List.of("v3", "current"))
+            .bareWatermark(true)
             .run(new BenchContext(db.server(), Progress.silent(), 1));
     assertThat(r.checks())
-        .containsKeys("runtime_1000_av_off_lost", "runtime_1000_av_off_db_unfinished")
+        .containsKeys(
+            "runtime_lost_1000_av_off_v3",
+            "runtime_db_unfinished_1000_av_off_current",
+            "bare_watermark_lost_1000_av_off_current",
+            "bare_doubled_500_av_off_v3")
         .allSatisfy((name, v) -> assertThat(v).as(name).isZero());
     assertThat(r.metrics())
         .containsKeys(
-            "runtime_dead_tuples_per_job_1000_av_off",
-            "bare_jobs_per_s_500_av_off",
-            "runtime_vs_first_1000_av_off");
+            "runtime_dead_tuples_per_job_1000_av_off_current",
+            "runtime_hot_updates_per_job_1000_av_off_v3",
+            "runtime_index_growth_per_job_1000_av_off_current",
+            "bare_jobs_per_s_500_av_off_v3",
+            "bare_watermark_jobs_per_s_500_av_off_current",
+            "runtime_vs_first_1000_av_off_current");
+    // Every update of a drain is counted once all of its backends flushed their statistics.
+    assertThat(r.value("runtime_updates_per_job_1000_av_off_current")).isGreaterThanOrEqualTo(2);
   }
 
   @Test

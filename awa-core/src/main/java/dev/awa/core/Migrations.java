@@ -32,7 +32,8 @@ public final class Migrations {
           new Migration(1, "initial schema", "V1__initial.sql"),
           new Migration(2, "unique scopes", "V2__unique_scopes.sql"),
           new Migration(
-              3, "maintenance percentiles and leader history", "V3__maintenance_history.sql"));
+              3, "maintenance percentiles and leader history", "V3__maintenance_history.sql"),
+          new Migration(4, "one index over running rows", "V4__running_index.sql"));
 
   /** The schema version this code writes and expects. */
   public static final int LATEST_VERSION = ALL.get(ALL.size() - 1).version();

@@ -47,7 +47,8 @@ class BatchWritePlanTest {
           .as(sql)
           .contains("jobs_pkey")
           .doesNotContain("jobs_deadline_idx")
-          .doesNotContain("jobs_heartbeat_idx");
+          .doesNotContain("jobs_heartbeat_idx")
+          .doesNotContain("jobs_running_idx");
     }
   }
 

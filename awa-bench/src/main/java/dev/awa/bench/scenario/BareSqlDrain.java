@@ -76,16 +76,31 @@ final class BareSqlDrain implements DrainPath {
           // Rows other threads hold locked are being claimed by them; nothing new arrives.
           return;
         }
-        ids.forEach(r.ledger()::claimed);
-        complete.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-        complete.setArray(2, c.createArrayOf("bigint", leases.toArray()));
-        try (ResultSet rs = complete.executeQuery()) {
-          while (rs.next()) {
-            r.ledger().completed(rs.getLong(1));
-          }
-        }
-        r.completeTook(System.nanoTime() - t1);
+        completeBatch(c, complete, ids, leases, r, t1);
       }
     }
+  }
+
+  /**
+   * Records the claimed batch, completes it with one statement and records the completions and the
+   * time since {@code claimedAt} (also used by {@link WatermarkBareDrain}).
+   */
+  static void completeBatch(
+      Connection c,
+      PreparedStatement complete,
+      List<Long> ids,
+      List<Long> leases,
+      DrainRecorder r,
+      long claimedAt)
+      throws SQLException {
+    ids.forEach(r.ledger()::claimed);
+    complete.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+    complete.setArray(2, c.createArrayOf("bigint", leases.toArray()));
+    try (ResultSet rs = complete.executeQuery()) {
+      while (rs.next()) {
+        r.ledger().completed(rs.getLong(1));
+      }
+    }
+    r.completeTook(System.nanoTime() - claimedAt);
   }
 }
