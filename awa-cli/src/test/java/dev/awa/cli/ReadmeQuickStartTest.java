@@ -6,6 +6,7 @@ import dev.awa.testing.AwaTest;
 import dev.awa.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -61,7 +62,7 @@ class ReadmeQuickStartTest {
             "-Werror",
             "-proc:none",
             "-classpath",
-            System.getProperty("java.class.path"),
+            testRuntimePath(),
             "-d",
             dir.resolve("classes").toString(),
             file.toString());
@@ -143,5 +144,18 @@ class ReadmeQuickStartTest {
       }
     }
     return out;
+  }
+
+  /**
+   * What a user's build would put on the class path: this test JVM's class path plus its module
+   * path (surefire runs awa-cli's tests on the module path, where the awa jars and their
+   * dependencies sit).
+   */
+  private static String testRuntimePath() {
+    String modulePath = System.getProperty("jdk.module.path");
+    String classPath = System.getProperty("java.class.path");
+    return modulePath == null || modulePath.isEmpty()
+        ? classPath
+        : classPath + File.pathSeparator + modulePath;
   }
 }

@@ -11,6 +11,7 @@ import dev.awa.testing.TestDatabase;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -107,7 +108,7 @@ class KilledWorkerTest {
         List.of(
             java,
             "-cp",
-            System.getProperty("java.class.path"),
+            childClassPath(),
             ChildWorkerMain.class.getName(),
             db.jdbcUrl(),
             db.user() == null ? "-" : db.user(),
@@ -117,5 +118,24 @@ class KilledWorkerTest {
             "1500");
     File out = File.createTempFile("awa-chaos-child", ".log");
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out).start();
+  }
+
+  /**
+   * The child runs on the class path: this JVM's class path, its module path (surefire puts the awa
+   * modules and their dependencies there) and the test classes (patched into dev.awa.maintenance,
+   * so on neither path).
+   */
+  private static String childClassPath() throws Exception {
+    List<String> parts = new ArrayList<>();
+    parts.add(
+        Path.of(ChildWorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString());
+    for (String property : List.of("java.class.path", "jdk.module.path")) {
+      String value = System.getProperty(property);
+      if (value != null && !value.isEmpty()) {
+        parts.add(value);
+      }
+    }
+    return String.join(File.pathSeparator, parts);
   }
 }
