@@ -21,13 +21,10 @@ module dev.awa.core {
       dev.awa.web,
       dev.awa.cli;
 
-  // The store package holds only its package-info on this branch, and javac refuses to export a
-  // package without a type ("package is empty or does not exist"). Uncomment once the first store
-  // class (LeaseSql, EnqueueSql, MaintenanceSql, ...) is in:
-  // exports dev.awa.core.internal.store to
-  //     dev.awa.maintenance,
-  //     dev.awa.web,
-  //     dev.awa.cli;
+  exports dev.awa.core.internal.store to
+      dev.awa.maintenance,
+      dev.awa.web,
+      dev.awa.cli;
 
   // Jackson reads and writes the value types (JobError, JobResult's payloads) by reflection.
   opens dev.awa.core to
