@@ -20,7 +20,6 @@ module dev.awa.core {
       dev.awa.maintenance,
       dev.awa.web,
       dev.awa.cli;
-
   exports dev.awa.core.internal.store to
       dev.awa.maintenance,
       dev.awa.web,

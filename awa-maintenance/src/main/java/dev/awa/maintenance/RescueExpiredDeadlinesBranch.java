@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * {@code rescue_expired_deadlines}: running jobs past their deadline (the handler hangs or ignores
  * its cancel flag) are retried or failed, and their handler is told to stop. Walks {@code
- * jobs_deadline_idx}.
+ * jobs_running_idx}.
  */
 final class RescueExpiredDeadlinesBranch extends RescueBranch {
   /** The branch name. */

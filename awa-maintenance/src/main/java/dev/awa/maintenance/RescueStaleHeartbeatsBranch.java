@@ -13,7 +13,7 @@ import java.util.List;
  * the one its runtime registered ({@code heartbeat_staleness_ms} in its {@code
  * awa.runtime_instances} row), so the runtime's {@code heartbeatStaleness} is the one setting; the
  * fallback (maintenance's {@code heartbeatStaleness}, default 90 s) applies to jobs whose runtime
- * has no row any more. Walks {@code jobs_heartbeat_idx}.
+ * has no row any more. Reads the running rows through {@code jobs_running_idx}.
  */
 final class RescueStaleHeartbeatsBranch extends RescueBranch {
   /** The branch name. */

@@ -94,11 +94,13 @@ public final class MaintenanceSql {
    * Running jobs whose heartbeat is older than the staleness their runtime registered ({@code
    * info.heartbeat_staleness_ms} of its {@code awa.runtime_instances} row, matched by {@code
    * attempted_by}), or than the fallback (parameter 1) when no row says (the row is gone or has no
-   * staleness). The scalar subquery is evaluated once and bounds the walk of {@code
-   * jobs_heartbeat_idx (heartbeat_at) WHERE state = 'running'} to the smallest staleness in use;
-   * the per-row condition then applies each job's own. {@code FOR UPDATE OF j SKIP LOCKED}: a
-   * heartbeat or completion holding the row wins, and its recheck on the newest version leaves a
-   * refreshed row alone. Parameters: fallback ms (three times), limit.
+   * staleness). The rows come from {@code jobs_running_idx (deadline_at) WHERE state = 'running'}
+   * (V4: heartbeat_at is deliberately not indexed, so heartbeats are HOT updates; running rows are
+   * bounded by the slots and claim-ahead of the live runtimes, so reading and sorting them all is
+   * cheap). The scalar subquery is evaluated once and gives the smallest staleness in use; the
+   * per-row condition then applies each job's own. {@code FOR UPDATE OF j SKIP LOCKED}: a heartbeat
+   * or completion holding the row wins, and its recheck on the newest version leaves a refreshed
+   * row alone. Parameters: fallback ms (three times), limit.
    */
   static final String PICK_STALE_HEARTBEATS =
       """
@@ -120,7 +122,7 @@ public final class MaintenanceSql {
       """;
 
   /**
-   * Running jobs past their deadline, oldest deadline first through {@code jobs_deadline_idx
+   * Running jobs past their deadline, oldest deadline first through {@code jobs_running_idx
    * (deadline_at) WHERE state = 'running'} (literal state so the partial index applies). SKIP
    * LOCKED as above. Parameter: limit.
    */
