@@ -19,11 +19,7 @@ module dev.awa.cli {
   requires org.slf4j;
   // awa demo starts zonky's embedded PostgreSQL (module name derived from the jar name).
   requires embedded.postgres;
-
-  // awa-bench (awa bench) has no module descriptor yet: it still carries a class in the package
-  // dev.awa.maintenance, which no module path can hold twice. It is read from the class path (see
-  // the pom: --add-reads dev.awa.cli=ALL-UNNAMED); once that class is gone, awa-bench gets its
-  // module-info and this becomes "requires dev.awa.bench;".
+  requires dev.awa.bench;
 
   // picocli injects options and parameters into the command classes' private fields; Jackson writes
   // the package-private records of awa status and awa cron list.

@@ -23,9 +23,14 @@ module dev.awa.core {
   exports dev.awa.core.internal.store to
       dev.awa.maintenance,
       dev.awa.web,
-      dev.awa.cli;
+      dev.awa.cli,
+      dev.awa.bench;
 
   // Jackson reads and writes the value types (JobError, JobResult's payloads) by reflection.
   opens dev.awa.core to
+      com.fasterxml.jackson.databind;
+  // The dashboard's JSON API and `awa status --json` write the store's row records
+  // (StatusSql.RuntimeInstanceRow, MaintenanceBranchRow) as they are.
+  opens dev.awa.core.internal.store to
       com.fasterxml.jackson.databind;
 }
