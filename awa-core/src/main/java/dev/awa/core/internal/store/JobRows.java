@@ -1,14 +1,12 @@
 package dev.awa.core.internal.store;
 
 import dev.awa.core.JobRow;
-import dev.awa.core.JobState;
-import java.sql.Array;
+import dev.awa.core.internal.JobColumns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Not API. Reads a {@link JobRow} by column name, so a statement may select its columns in any
@@ -30,40 +28,20 @@ public final class JobRows {
 
   private JobRows() {}
 
-  /** The job of the current row of {@code rs}. */
+  /** The job of the current row of {@code rs} (the one by-name mapper: {@link JobColumns}). */
   public static JobRow map(ResultSet rs) throws SQLException {
-    Array tags = rs.getArray("tags");
-    String[] tagValues = tags == null ? new String[0] : (String[]) tags.getArray();
-    return new JobRow(
-        rs.getLong("id"),
-        rs.getString("kind"),
-        rs.getString("queue"),
-        rs.getString("args"),
-        JobState.fromDb(rs.getString("state")),
-        rs.getInt("priority"),
-        rs.getInt("attempt"),
-        rs.getInt("max_attempts"),
-        instant(rs, "run_at"),
-        instant(rs, "created_at"),
-        instant(rs, "attempted_at"),
-        instant(rs, "heartbeat_at"),
-        instant(rs, "deadline_at"),
-        instant(rs, "finalized_at"),
-        rs.getString("errors"),
-        rs.getString("metadata"),
-        List.of(tagValues),
-        rs.getString("unique_key"),
-        rs.getLong("run_lease"),
-        rs.getObject("callback_id", UUID.class),
-        instant(rs, "callback_timeout_at"),
-        rs.getString("attempted_by"));
+    return JobColumns.map(rs);
   }
 
-  /** Every job {@code rs} returns, in its order. */
+  /** Every job {@code rs} returns, in its order; column names are resolved once. */
   public static List<JobRow> all(ResultSet rs) throws SQLException {
     List<JobRow> out = new java.util.ArrayList<>();
+    JobColumns.Reader reader = null;
     while (rs.next()) {
-      out.add(map(rs));
+      if (reader == null) {
+        reader = JobColumns.reader(rs);
+      }
+      out.add(reader.read(rs));
     }
     return out;
   }
