@@ -409,9 +409,16 @@ final class QueueProducer {
           shortMarkClaims.increment();
           resetMark();
           wholeQueueClaimedAt = System.nanoTime();
-          List<JobRow> rest =
-              client.claim(queue.name(), n - jobs.size(), claimDeadline, workerId, null);
-          claimStatements.increment();
+          List<JobRow> rest;
+          try {
+            rest = client.claim(queue.name(), n - jobs.size(), claimDeadline, workerId, null);
+            claimStatements.increment();
+          } catch (RuntimeException e) {
+            // The bounded claim's rows are leased to this runtime already: keep and run them.
+            log.warn(
+                "claim on queue '{}' failed; running the jobs claimed before", queue.name(), e);
+            return jobs;
+          }
           if (!rest.isEmpty()) {
             List<JobRow> all = new ArrayList<>(jobs.size() + rest.size());
             all.addAll(rest);
