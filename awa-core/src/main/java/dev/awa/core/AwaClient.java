@@ -139,6 +139,15 @@ public final class AwaClient {
    *     {@code workerId} when it is out of range or holds text PostgreSQL cannot store
    */
   public List<JobRow> claim(String queue, int limit, Duration deadline, String workerId) {
+    return claim(queue, limit, deadline, workerId, null);
+  }
+
+  /**
+   * As {@link #claim(String, int, Duration, String)}, only rows at or after {@code from} in claim
+   * order (null: the whole queue). The runtime's bounded claim (adr/0007 "Third pass").
+   */
+  List<JobRow> claim(
+      String queue, int limit, Duration deadline, String workerId, LeaseSql.ClaimKey from) {
     Arguments.queue("queue", queue);
     if (limit < 1 || limit > 10_000) {
       throw new InvalidArgumentException("limit", "must be between 1 and 10000, was " + limit);
@@ -146,7 +155,7 @@ public final class AwaClient {
     Arguments.positive("deadline", deadline);
     Arguments.text("workerId", workerId);
     LeaseSql.ClaimRequest request =
-        new LeaseSql.ClaimRequest(queue, limit, deadline.toMillis(), workerId);
+        new LeaseSql.ClaimRequest(queue, limit, deadline.toMillis(), workerId, from);
     List<JobRow> claimed =
         Jdbc.withConnection(
             dataSource, "claim", c -> LeaseSql.claim(c, request, literalClaimLimit));

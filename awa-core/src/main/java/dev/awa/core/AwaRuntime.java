@@ -149,6 +149,15 @@ public final class AwaRuntime implements AutoCloseable {
     return completer.fallbacks.sum();
   }
 
+  /** Claims that started at a queue's watermark (adr/0007 "Third pass"), over all queues. */
+  long claimsFromMark() {
+    long n = 0;
+    for (QueueProducer p : producers.values()) {
+      n += p.markClaims.sum();
+    }
+    return n;
+  }
+
   /** Claim and flush counters, for diagnostics and the throughput measure. */
   String stats() {
     StringBuilder sb = new StringBuilder();
@@ -156,9 +165,12 @@ public final class AwaRuntime implements AutoCloseable {
       long n = Math.max(1, p.claimStatements.sum());
       sb.append(
           String.format(
-              "queue %s: %d claims, %.1f jobs/claim, %.2f ms/claim; ",
+              "queue %s: %d claims (%d from the watermark, %d of them short), %.1f jobs/claim,"
+                  + " %.2f ms/claim; ",
               p.config().name(),
               p.claimStatements.sum(),
+              p.markClaims.sum(),
+              p.shortMarkClaims.sum(),
               p.claimedJobs.sum() / (double) n,
               p.claimNanos.sum() / 1e6 / n));
     }

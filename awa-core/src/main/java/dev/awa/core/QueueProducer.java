@@ -1,6 +1,7 @@
 package dev.awa.core;
 
 import dev.awa.core.internal.DaemonThreads;
+import dev.awa.core.internal.store.LeaseSql.ClaimKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After a short claim (the queue is drained for now) it sleeps until a notification for its
  * queue arrives or the poll interval passes (the slow backstop interval while LISTEN is up).
+ *
+ * <p><b>Bounded claim (watermark).</b> While a backlog drains, a claim starts at the smallest key
+ * (priority, run_at, id) of the previous full claim instead of at the front of the queue, so it
+ * does not walk the index entries the drain left behind (adr/0007 "Third pass"). Jobs that become
+ * available behind that mark (a hand-back, a higher-priority enqueue, a retry or promoted row with
+ * an older run_at, priority aging) are found by the next claim over the whole queue, which runs at
+ * least every {@link #WATERMARK_RESET}, at once when a bounded claim comes back short (the rest of
+ * its room is claimed from the whole queue in the same call), after waking from idle, and after a
+ * failed claim. {@code -Dawa.claimWatermark=false} turns the bound off (A/B measurements).
  */
 final class QueueProducer {
   private static final Logger log = LoggerFactory.getLogger(QueueProducer.class);
@@ -60,6 +70,17 @@ final class QueueProducer {
   static final Duration AHEAD_WINDOW = Duration.ofMillis(20);
 
   private static final long AHEAD_WINDOW_NANOS = AHEAD_WINDOW.toNanos();
+
+  /**
+   * Longest the claims of a queue start at the watermark before one claim over the whole queue:
+   * what a job made available behind the mark (see the class comment) waits at most, beyond the
+   * claim itself, while a backlog drains. 100 ms is below the default poll interval and a small
+   * delay for a priority change; at 2–3 ms per claim it leaves ~40 bounded claims per full one, so
+   * the full claim's walk over the drained front costs little (adr/0007 "Third pass").
+   */
+  static final Duration WATERMARK_RESET = Duration.ofMillis(100);
+
+  private static final long WATERMARK_RESET_NANOS = WATERMARK_RESET.toNanos();
 
   /** Most a buffered attempt may wait for its handler before it is handed back. */
   static final Duration MAX_BUFFER_WAIT = Duration.ofSeconds(1);
@@ -100,6 +121,16 @@ final class QueueProducer {
 
   private volatile boolean claimFailing;
 
+  /** Whether claims may start at the watermark ({@code -Dawa.claimWatermark}, default true). */
+  private final boolean watermark =
+      Boolean.parseBoolean(System.getProperty("awa.claimWatermark", "true"));
+
+  /** Smallest key of the last full claim; null: the next claim covers the whole queue. */
+  private volatile ClaimKey mark;
+
+  /** When the last claim over the whole queue started (nanoTime). */
+  private volatile long wholeQueueClaimedAt;
+
   /** The last claim came back full: more work is waiting, so the helper claimers join in. */
   private volatile boolean backlog;
 
@@ -111,6 +142,11 @@ final class QueueProducer {
 
   final LongAdder claimedJobs = new LongAdder();
   final LongAdder claimNanos = new LongAdder();
+
+  /** Claims that started at the watermark, and those of them that came back short. */
+  final LongAdder markClaims = new LongAdder();
+
+  final LongAdder shortMarkClaims = new LongAdder();
 
   /** Buffered attempts handed back because they waited longer than the wait limit. */
   final LongAdder overdue = new LongAdder();
@@ -336,6 +372,73 @@ final class QueueProducer {
     }
   }
 
+  /**
+   * Where the next claim starts: the watermark, or null (the whole queue) when there is none or the
+   * last claim over the whole queue is {@link #WATERMARK_RESET} ago.
+   */
+  private ClaimKey claimFrom(long now) {
+    ClaimKey m = mark;
+    if (m == null || now - wholeQueueClaimedAt >= WATERMARK_RESET_NANOS) {
+      return null;
+    }
+    return m;
+  }
+
+  /** The next claim covers the whole queue (jobs may be available behind the watermark). */
+  private void resetMark() {
+    mark = null;
+  }
+
+  /**
+   * Runs one claim of up to {@code n} jobs, from the watermark when there is one. A bounded claim
+   * that comes back short claims the rest over the whole queue at once, so a short result always
+   * means the whole queue had no more. Sets the watermark from a full result.
+   */
+  private List<JobRow> claimRows(int n, long startedNanos) {
+    ClaimKey from = watermark ? claimFrom(startedNanos) : null;
+    if (from == null) {
+      wholeQueueClaimedAt = startedNanos;
+    }
+    List<JobRow> jobs;
+    try {
+      jobs = client.claim(queue.name(), n, claimDeadline, workerId, from);
+      claimStatements.increment();
+      if (from != null) {
+        markClaims.increment();
+        if (jobs.size() < n) {
+          shortMarkClaims.increment();
+          resetMark();
+          wholeQueueClaimedAt = System.nanoTime();
+          List<JobRow> rest;
+          try {
+            rest = client.claim(queue.name(), n - jobs.size(), claimDeadline, workerId, null);
+            claimStatements.increment();
+          } catch (RuntimeException e) {
+            // The bounded claim's rows are leased to this runtime already: keep and run them.
+            log.warn(
+                "claim on queue '{}' failed; running the jobs claimed before", queue.name(), e);
+            return jobs;
+          }
+          if (!rest.isEmpty()) {
+            List<JobRow> all = new ArrayList<>(jobs.size() + rest.size());
+            all.addAll(rest);
+            all.addAll(jobs);
+            all.sort(ClaimOrder.INSTANCE);
+            jobs = all;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      resetMark();
+      throw e;
+    }
+    if (watermark) {
+      // Rows are in claim order: the first is the smallest key.
+      mark = jobs.size() == n ? ClaimKey.of(jobs.get(0)) : null;
+    }
+    return jobs;
+  }
+
   /** Claims up to {@code n} jobs into the buffer; the room for them is already reserved. */
   private int claim(int n) {
     wakeRequested = false;
@@ -347,8 +450,7 @@ final class QueueProducer {
         claimConnections.acquireUninterruptibly();
         permit = true;
       }
-      jobs = client.claim(queue.name(), n, claimDeadline, workerId);
-      claimStatements.increment();
+      jobs = claimRows(n, claimedNanos);
       claimedJobs.add(jobs.size());
       claimNanos.add(System.nanoTime() - claimedNanos);
     } catch (RuntimeException e) {
@@ -400,6 +502,7 @@ final class QueueProducer {
             "executor refused to run jobs of queue '{}'; handing {} back",
             queue.name(),
             refused.size());
+        resetMark();
         executor.handBack(refused);
       }
     }
@@ -424,6 +527,7 @@ final class QueueProducer {
         executor.drop(run);
       } else if (claimAhead > 0 && System.nanoTime() - run.claimedNanos() > waitLimitNanos) {
         overdue.increment();
+        resetMark(); // the job is available again behind the watermark
         log.debug(
             "job {} waited in the buffer beyond {}; handing it back", run.id(), MAX_BUFFER_WAIT);
         executor.handBack(List.of(run));
@@ -436,6 +540,7 @@ final class QueueProducer {
   }
 
   private void awaitWake() {
+    resetMark(); // claims after idle cover the whole queue
     Duration interval = listening.getAsBoolean() ? backstopInterval : pollInterval;
     long until = System.nanoTime() + interval.toNanos();
     while (claiming && !wakeRequested) {

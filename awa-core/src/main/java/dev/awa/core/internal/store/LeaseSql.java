@@ -30,8 +30,28 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LeaseSql {
   private LeaseSql() {}
 
-  /** What one claim asks for. */
-  public record ClaimRequest(String queue, int limit, long deadlineMillis, String workerId) {}
+  /**
+   * What one claim asks for. {@code from} is the claim's lower bound in claim order (the "mark"),
+   * or null for a claim over the whole queue.
+   */
+  public record ClaimRequest(
+      String queue, int limit, long deadlineMillis, String workerId, ClaimKey from) {
+    /** A claim over the whole queue. */
+    public ClaimRequest(String queue, int limit, long deadlineMillis, String workerId) {
+      this(queue, limit, deadlineMillis, workerId, null);
+    }
+  }
+
+  /**
+   * A position in claim order: the key of {@code jobs_dequeue_idx} after its queue column, compared
+   * as {@code (priority, run_at, id)}.
+   */
+  public record ClaimKey(int priority, Instant runAt, long id) {
+    /** The key of {@code job}. */
+    public static ClaimKey of(JobRow job) {
+      return new ClaimKey(job.priority(), job.runAt(), job.id());
+    }
+  }
 
   /**
    * Claims up to {@code %d} (the limit, written into the text) due jobs of one unpaused queue.
@@ -74,6 +94,22 @@ public final class LeaseSql {
    * pass, kept only for A/B measurements ({@code -Dawa.claimLiteralLimit=false}).
    */
   static final String CLAIM_BOUND_LIMIT = CLAIM.replace("LIMIT %d", "LIMIT ?");
+
+  /**
+   * {@link #CLAIM} starting at a mark in claim order (adr/0007 "Third pass: bounded claim"): only
+   * rows with {@code (priority, run_at, id) >= (mark)}. Index: the row comparison is over the
+   * columns of {@code jobs_dequeue_idx} after {@code queue}, in index and ORDER BY order, so it is
+   * an index condition that starts the scan at the mark instead of at the queue's first entry. A
+   * drain leaves the entries of claimed rows at the front of the index until VACUUM removes them
+   * (adr/0012); the unbounded claim walks all of them on every claim, the bounded one starts past
+   * them. Parameters: queue, mark priority, mark run_at, mark id, queue, deadline millis, worker
+   * id.
+   */
+  static final String CLAIM_FROM_MARK =
+      CLAIM.replace(
+          "run_at <= now()\n",
+          "run_at <= now()\n"
+              + "    AND (priority, run_at, id) >= (?::smallint, ?::timestamptz, ?::bigint)\n");
 
   /**
    * Completes many attempts; returns the ids that were still leased.
@@ -221,23 +257,42 @@ public final class LeaseSql {
   private static final ConcurrentHashMap<Integer, String> CLAIM_BY_LIMIT =
       new ConcurrentHashMap<>();
 
+  private static final ConcurrentHashMap<Integer, String> CLAIM_FROM_MARK_BY_LIMIT =
+      new ConcurrentHashMap<>();
+
   /** {@link #CLAIM} with {@code limit} written in. */
-  static String claimSql(int limit) {
+  public static String claimSql(int limit) {
     return CLAIM_BY_LIMIT.computeIfAbsent(limit, n -> CLAIM.formatted(n));
+  }
+
+  /** {@link #CLAIM_FROM_MARK} with {@code limit} written in. */
+  public static String claimFromMarkSql(int limit) {
+    return CLAIM_FROM_MARK_BY_LIMIT.computeIfAbsent(limit, n -> CLAIM_FROM_MARK.formatted(n));
   }
 
   /**
    * Runs the claim; rows come back in the order PostgreSQL returned them (the caller sorts). With
-   * {@code literalLimit} false the limit is bound (A/B measurements only).
+   * {@code literalLimit} false the limit is bound (A/B measurements only); a request with a mark
+   * always has its limit in the text.
    */
   public static List<JobRow> claim(Connection c, ClaimRequest r, boolean literalLimit)
       throws SQLException {
-    String sql = literalLimit ? claimSql(r.limit()) : CLAIM_BOUND_LIMIT;
+    ClaimKey from = r.from();
+    boolean bound = !literalLimit && from == null;
+    String sql =
+        from != null
+            ? claimFromMarkSql(r.limit())
+            : literalLimit ? claimSql(r.limit()) : CLAIM_BOUND_LIMIT;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int p = 1;
       ps.setString(p++, r.queue());
+      if (from != null) {
+        ps.setInt(p++, from.priority());
+        PgTime.bind(ps, p++, from.runAt());
+        ps.setLong(p++, from.id());
+      }
       ps.setString(p++, r.queue());
-      if (!literalLimit) {
+      if (bound) {
         ps.setInt(p++, r.limit());
       }
       ps.setLong(p++, r.deadlineMillis());
