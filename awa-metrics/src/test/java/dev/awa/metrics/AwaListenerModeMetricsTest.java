@@ -22,8 +22,11 @@ class AwaListenerModeMetricsTest {
     return registry.get(MeterNames.LISTENER_MODE).tag("mode", mode).gauge().value();
   }
 
-  private static AwaRuntime runtime(DataSource ds, AwaMetrics metrics) {
+  private static AwaRuntime runtime(DataSource ds, AwaMetrics metrics, String instanceId) {
+    // Two runtimes of one process share ProcessIdentity's instance id by default (one
+    // runtime_instances row per process); the gauge counts instances, so name them apart here.
     return AwaRuntime.builder(ds)
+        .instanceId(instanceId)
         .listener(metrics)
         .queue("modes", 1)
         .register("noop", ctx -> JobResult.completed())
@@ -36,12 +39,12 @@ class AwaListenerModeMetricsTest {
     AwaMetrics metrics = AwaMetrics.bind(registry);
     assertThat(mode(registry, "listen")).isZero();
     assertThat(mode(registry, "polling")).isZero();
-    try (AwaRuntime direct = runtime(db.newDataSource(6, "direct"), metrics)) {
+    try (AwaRuntime direct = runtime(db.newDataSource(6, "direct"), metrics, "direct")) {
       direct.start();
       await().atMost(Duration.ofSeconds(15)).until(() -> mode(registry, "listen") == 1);
       PgBouncer.assumeInstalled();
       try (PgBouncer bouncer = PgBouncer.start(db, PgBouncer.PoolMode.TRANSACTION);
-          AwaRuntime pooled = runtime(bouncer.newDataSource(6, "pooled"), metrics)) {
+          AwaRuntime pooled = runtime(bouncer.newDataSource(6, "pooled"), metrics, "pooled")) {
         pooled.start();
         await().atMost(Duration.ofSeconds(15)).until(() -> mode(registry, "polling") == 1);
         assertThat(mode(registry, "listen")).isEqualTo(1);
