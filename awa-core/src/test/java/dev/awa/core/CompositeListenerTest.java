@@ -2,9 +2,9 @@ package dev.awa.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.awa.testing.RecordingProxy;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,26 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@link AwaListener#composite} forwards every method of the SPI, including ones added later. */
 class CompositeListenerTest {
-  /** A listener that records each call (method name and arguments) and optionally throws. */
   private static AwaListener recorder(List<String> calls, boolean throwing) {
-    return (AwaListener)
-        Proxy.newProxyInstance(
-            AwaListener.class.getClassLoader(),
-            new Class<?>[] {AwaListener.class},
-            (proxy, method, args) -> {
-              if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                  case "hashCode" -> System.identityHashCode(proxy);
-                  case "equals" -> proxy == args[0];
-                  default -> "recorder";
-                };
-              }
-              calls.add(method.getName() + Arrays.toString(args));
-              if (throwing) {
-                throw new IllegalStateException("listener failure in " + method.getName());
-              }
-              return null;
-            });
+    return RecordingProxy.of(AwaListener.class, calls, throwing);
   }
 
   private static List<Method> spiMethods() {

@@ -2,9 +2,9 @@ package dev.awa.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.awa.testing.RecordingProxy;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,26 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@link MaintenanceListener#composite}: every SPI method reaches every listener. */
 class CompositeListenerTest {
-  /** A listener recording each call as "method(args)"; optionally throwing after recording. */
   private static MaintenanceListener recorder(List<String> calls, boolean throwing) {
-    return (MaintenanceListener)
-        Proxy.newProxyInstance(
-            MaintenanceListener.class.getClassLoader(),
-            new Class<?>[] {MaintenanceListener.class},
-            (proxy, method, args) -> {
-              if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                  case "hashCode" -> System.identityHashCode(proxy);
-                  case "equals" -> proxy == args[0];
-                  default -> "recorder";
-                };
-              }
-              calls.add(method.getName() + Arrays.toString(args));
-              if (throwing) {
-                throw new IllegalStateException("listener failure");
-              }
-              return null;
-            });
+    return RecordingProxy.of(MaintenanceListener.class, calls, throwing);
   }
 
   private static Object sample(Class<?> type) {
