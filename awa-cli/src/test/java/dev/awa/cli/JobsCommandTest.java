@@ -112,13 +112,13 @@ class JobsCommandTest {
   @Test
   void retryMakesAFailedJobAvailableAndRefusesARunningOne(TestDatabase db) {
     awa.enqueue(NewJob.builder("send_email").queue("retry-q").maxAttempts(1).build());
-    JobRow claimed = awa.claim("retry-q", 1, Duration.ofMinutes(1), "test-worker").get(0);
+    JobRow claimed = awa.leases().claim("retry-q", 1, Duration.ofMinutes(1), "test-worker").get(0);
 
     Cli.Result running = Cli.run("jobs", "retry", String.valueOf(claimed.id()), Cli.urlOption(db));
     assertThat(running.exitCode()).isEqualTo(ExitCodes.CONFLICT);
     assertThat(running.errorLine()).contains("is running");
 
-    awa.fail(claimed.lease(), JobError.of(1, new IllegalStateException("smtp down")));
+    awa.leases().fail(claimed, JobError.of(1, new IllegalStateException("smtp down")));
     assertThat(awa.operator().getJob(claimed.id()).orElseThrow().state())
         .isEqualTo(JobState.FAILED);
 
@@ -128,7 +128,7 @@ class JobsCommandTest {
     JobRow after = awa.operator().getJob(claimed.id()).orElseThrow();
     assertThat(after.state()).isEqualTo(JobState.AVAILABLE);
     assertThat(after.maxAttempts()).isEqualTo(2);
-    assertThat(awa.claim("retry-q", 1, Duration.ofMinutes(1), "test-worker"))
+    assertThat(awa.leases().claim("retry-q", 1, Duration.ofMinutes(1), "test-worker"))
         .extracting(JobRow::id)
         .containsExactly(claimed.id());
   }
@@ -136,8 +136,8 @@ class JobsCommandTest {
   @Test
   void retryOfAUniqueJobWhoseKeyASuccessorHoldsExitsWithConflictNamingTheHolder(TestDatabase db) {
     awa.enqueue(NewJob.builder("report").queue("unique-q").uniqueKey("report-12").build());
-    JobRow first = awa.claim("unique-q", 1, Duration.ofMinutes(1), "test-worker").get(0);
-    awa.complete(first.lease());
+    JobRow first = awa.leases().claim("unique-q", 1, Duration.ofMinutes(1), "test-worker").get(0);
+    awa.leases().complete(first);
     JobRow successor =
         awa.enqueue(NewJob.builder("report").queue("unique-q").uniqueKey("report-12").build());
 

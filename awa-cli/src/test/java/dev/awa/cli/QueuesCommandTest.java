@@ -20,12 +20,12 @@ class QueuesCommandTest {
     Cli.Result pause = Cli.run("queues", "pause", "mail", Cli.urlOption(db));
     assertThat(pause.exitCode()).isZero();
     assertThat(pause.out().strip()).isEqualTo("queue mail paused");
-    assertThat(awa.claim("mail", 1, Duration.ofMinutes(1), "test-worker")).isEmpty();
+    assertThat(awa.leases().claim("mail", 1, Duration.ofMinutes(1), "test-worker")).isEmpty();
 
     Cli.Result resume = Cli.run("queues", "resume", "mail", Cli.urlOption(db));
     assertThat(resume.exitCode()).isZero();
     assertThat(resume.out().strip()).isEqualTo("queue mail resumed");
-    assertThat(awa.claim("mail", 1, Duration.ofMinutes(1), "test-worker"))
+    assertThat(awa.leases().claim("mail", 1, Duration.ofMinutes(1), "test-worker"))
         .singleElement()
         .satisfies(job -> assertThat(job.id()).isEqualTo(id));
   }

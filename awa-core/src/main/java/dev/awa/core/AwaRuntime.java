@@ -472,7 +472,7 @@ public final class AwaRuntime implements AutoCloseable {
       return;
     } else {
       try {
-        if (client.heartbeat(List.of(run.lease())).contains(jobId)) {
+        if (client.leases().heartbeat(List.of(run.job())).contains(jobId)) {
           log.debug(
               "cancel notification for job {} did not concern attempt {}", jobId, run.lease());
           return;

@@ -142,14 +142,10 @@ final class Completer implements Runnable {
   }
 
   private void flush(List<JobRun> batch) {
-    List<JobLease> leases = new ArrayList<>(batch.size());
-    for (JobRun r : batch) {
-      leases.add(r.lease());
-    }
     Set<Long> done;
     long t0 = System.nanoTime();
     try {
-      done = client.completeMany(leases);
+      done = client.leases().completeAttempts(batch);
       flushes.increment();
       flushedJobs.add(batch.size());
       flushNanos.add(System.nanoTime() - t0);
@@ -173,7 +169,7 @@ final class Completer implements Runnable {
   private void flushOneByOne(List<JobRun> batch) {
     for (JobRun r : batch) {
       try {
-        finish(r, client.complete(r.lease()) == LeaseOutcome.APPLIED);
+        finish(r, client.leases().completeAttempt(r) == LeaseOutcome.APPLIED);
       } catch (RuntimeException e) {
         long now = System.nanoTime();
         if (now - lastFailureLogNanos > TimeUnit.SECONDS.toNanos(10)) {
@@ -188,13 +184,8 @@ final class Completer implements Runnable {
   private void finish(JobRun r, boolean applied) {
     inFlight.remove(r);
     r.releaseSlot();
-    if (applied) {
-      Duration handler = r.handlerDuration();
-      long returned = r.finishedNanos();
-      Duration ack = Duration.ofNanos(returned == 0 ? 0 : System.nanoTime() - returned);
-      Listeners.safely(() -> listener.onCompleted(r.job(), handler));
-      Listeners.safely(() -> listener.onAcknowledged(r.job(), ack));
-    } else {
+    // An applied ack was reported by the lease client (onCompleted, onAcknowledged).
+    if (!applied) {
       if (r.takeCancelReport()) {
         Listeners.safely(() -> listener.onCancelled(r.job(), r.handlerDuration()));
       }

@@ -93,13 +93,13 @@ final class Heartbeater {
   }
 
   private boolean beat(List<JobRun> batch) {
-    List<JobLease> leases = new ArrayList<>(batch.size());
+    List<JobRow> rows = new ArrayList<>(batch.size());
     for (JobRun r : batch) {
-      leases.add(r.lease());
+      rows.add(r.job());
     }
     Set<Long> alive;
     try {
-      alive = new HashSet<>(client.heartbeat(leases));
+      alive = new HashSet<>(client.leases().heartbeat(rows));
     } catch (RuntimeException e) {
       if (!failing) {
         failing = true;

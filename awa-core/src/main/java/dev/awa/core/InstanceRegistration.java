@@ -2,7 +2,7 @@ package dev.awa.core;
 
 import dev.awa.core.internal.InstanceHolds;
 import dev.awa.core.internal.Jdbc;
-import java.sql.PreparedStatement;
+import dev.awa.core.internal.store.InstanceSql;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -17,10 +17,7 @@ import javax.sql.DataSource;
 final class InstanceRegistration {
   private final DataSource dataSource;
   private final String instanceId;
-  private final String hostname;
-  private final long pid;
-  private final String queuesJson;
-  private final String infoJson;
+  private final InstanceSql.Registration registration;
 
   InstanceRegistration(
       DataSource dataSource,
@@ -31,10 +28,9 @@ final class InstanceRegistration {
       Map<String, Object> info) {
     this.dataSource = dataSource;
     this.instanceId = instanceId;
-    this.hostname = hostname;
-    this.pid = pid;
-    this.queuesJson = Json.write(queues);
-    this.infoJson = Json.write(info);
+    this.registration =
+        new InstanceSql.Registration(
+            instanceId, hostname, pid, Json.write(queues), Json.write(info));
   }
 
   void register() {
@@ -47,39 +43,18 @@ final class InstanceRegistration {
         dataSource,
         "registerInstance",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO awa.runtime_instances (instance_id, hostname, pid, queues, info)"
-                      + " VALUES (?, ?, ?, ?::jsonb, ?::jsonb)"
-                      + " ON CONFLICT (instance_id) DO UPDATE SET hostname = EXCLUDED.hostname,"
-                      + " pid = EXCLUDED.pid, queues = EXCLUDED.queues, info = EXCLUDED.info,"
-                      + " started_at = now(), last_seen_at = now()")) {
-            ps.setString(1, instanceId);
-            ps.setString(2, hostname);
-            ps.setLong(3, pid);
-            ps.setString(4, queuesJson);
-            ps.setString(5, infoJson);
-            return ps.executeUpdate();
-          }
+          InstanceSql.register(c, registration);
+          return null;
         });
   }
 
   void touch() {
-    Jdbc.withConnection(
-        dataSource,
-        "touchInstance",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE awa.runtime_instances SET last_seen_at = now() WHERE instance_id = ?")) {
-            ps.setString(1, instanceId);
-            if (ps.executeUpdate() == 0) {
-              // Someone removed the row (e.g. a cleanup of dead instances): put it back.
-              insert();
-            }
-            return null;
-          }
-        });
+    boolean present =
+        Jdbc.withConnection(dataSource, "touchInstance", c -> InstanceSql.touch(c, instanceId));
+    if (!present) {
+      // Someone removed the row (e.g. a cleanup of dead instances): put it back.
+      insert();
+    }
   }
 
   void deregister() {
@@ -90,11 +65,8 @@ final class InstanceRegistration {
         dataSource,
         "deregisterInstance",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM awa.runtime_instances WHERE instance_id = ?")) {
-            ps.setString(1, instanceId);
-            return ps.executeUpdate();
-          }
+          InstanceSql.delete(c, instanceId);
+          return null;
         });
   }
 }

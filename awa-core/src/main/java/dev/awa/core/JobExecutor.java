@@ -24,6 +24,7 @@ final class JobExecutor {
   private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
 
   private final AwaClient client;
+  private final LeaseClient leases;
   private final AwaListener listener;
   private final Map<String, Worker> workers;
   private final RetryPolicy retryPolicy;
@@ -43,6 +44,7 @@ final class JobExecutor {
       ScheduledExecutorService timer,
       String instanceId) {
     this.client = client;
+    this.leases = client.leases();
     this.listener = client.listener();
     this.workers = Map.copyOf(workers);
     this.retryPolicy = retryPolicy;
@@ -99,10 +101,10 @@ final class JobExecutor {
   void handBack(List<JobRun> runs) {
     for (int from = 0; from < runs.size(); from += Heartbeater.BATCH) {
       List<JobRun> batch = runs.subList(from, Math.min(runs.size(), from + Heartbeater.BATCH));
-      List<JobLease> leases = new ArrayList<>(batch.size());
-      batch.forEach(r -> leases.add(r.lease()));
+      List<JobRow> rows = new ArrayList<>(batch.size());
+      batch.forEach(r -> rows.add(r.job()));
       try {
-        int n = client.handBack(leases).size();
+        int n = leases.handBack(rows).size();
         log.info("handed back {} unfinished jobs", n);
       } catch (RuntimeException e) {
         log.warn(
@@ -187,18 +189,12 @@ final class JobExecutor {
         retryOrFail(
             run, new JobError(attempt, Instant.now(), "awa.retry_requested", r.reason()), r::delay);
       } else if (result instanceof JobResult.Snooze s) {
-        if (written(run, "snooze", client.snooze(job.lease(), s.delay()))) {
-          Listeners.safely(() -> listener.onSnoozed(job, took(run)));
-        }
+        written(run, "snooze", leases.snoozeAttempt(run, s.delay()));
       } else if (result instanceof JobResult.Cancel c) {
-        if (written(run, "cancel", client.cancel(job.lease(), attempt, c.reason()))) {
-          Listeners.safely(() -> listener.onCancelled(job, took(run)));
-        }
+        written(run, "cancel", leases.cancelAttempt(run, c.reason()));
       } else if (result instanceof JobResult.Fail f) {
         JobError entry = new JobError(attempt, Instant.now(), "awa.failed_by_handler", f.message());
-        if (written(run, "fail", client.fail(job.lease(), entry))) {
-          Listeners.safely(() -> listener.onFailed(job, took(run)));
-        }
+        written(run, "fail", leases.failAttempt(run, entry));
       } else if (result instanceof JobResult.WaitForCallback) {
         if (run.callbackId() == null) {
           JobError entry =
@@ -209,7 +205,7 @@ final class JobExecutor {
                   "handler returned waitForCallback() without registerCallback()");
           retryOrFail(run, entry, () -> retryPolicy.backoff(attempt));
         } else {
-          written(run, "park", client.parkForCallback(job.lease()));
+          written(run, "park", leases.parkForCallback(job));
         }
       }
     } catch (RuntimeException e) {
@@ -233,9 +229,7 @@ final class JobExecutor {
     log.warn("job {}: no worker registered for kind '{}' ({})", job.id(), job.kind(), unknownKinds);
     try {
       if (unknownKinds == UnknownKindPolicy.FAIL) {
-        if (written(run, "fail", client.fail(job.lease(), entry))) {
-          Listeners.safely(() -> listener.onFailed(job, took(run)));
-        }
+        written(run, "fail", leases.failAttempt(run, entry));
       } else {
         retryOrFail(run, entry, () -> retryPolicy.backoff(job.attempt()));
       }
@@ -249,12 +243,9 @@ final class JobExecutor {
     // The policy is asked only when another attempt follows.
     JobRow job = run.job();
     if (job.attempt() >= job.maxAttempts()) {
-      if (written(run, "fail", client.fail(job.lease(), entry))) {
-        Listeners.safely(() -> listener.onFailed(job, took(run)));
-      }
-    } else if (written(
-        run, "retry", client.retry(job.lease(), Instant.now().plus(delay.get()), entry))) {
-      Listeners.safely(() -> listener.onRetried(job, took(run)));
+      written(run, "fail", leases.failAttempt(run, entry));
+    } else {
+      written(run, "retry", leases.retryAttempt(run, Instant.now().plus(delay.get()), entry));
     }
   }
 
@@ -266,9 +257,5 @@ final class JobExecutor {
       return false;
     }
     return true;
-  }
-
-  private static Duration took(JobRun run) {
-    return run.handlerDuration();
   }
 }

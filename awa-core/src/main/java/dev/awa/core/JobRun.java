@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * handler sees, the handler thread (for deadline interrupts) and the cancel flag raised by NOTIFY,
  * heartbeats, the deadline timer and shutdown.
  */
-final class JobRun implements JobContext {
+final class JobRun implements JobContext, LeaseClient.Attempt {
   private final JobRow job;
   private final AwaClient client;
   private final ObjectMapper mapper;
@@ -92,7 +92,7 @@ final class JobRun implements JobContext {
 
   @Override
   public UUID registerCallback(Duration timeout) {
-    Optional<UUID> id = client.registerCallback(job.lease(), timeout);
+    Optional<UUID> id = client.leases().registerCallback(job, timeout);
     if (id.isEmpty()) {
       throw new LeaseLostException(job.id(), "registerCallback");
     }
@@ -214,7 +214,8 @@ final class JobRun implements JobContext {
    * Time spent in the handler: from its start to its return (so far, while it runs; zero if it
    * never started). Ack time is not included.
    */
-  Duration handlerDuration() {
+  @Override
+  public Duration handlerDuration() {
     long start = startedNanos;
     if (start == 0) {
       return Duration.ZERO;
@@ -224,7 +225,8 @@ final class JobRun implements JobContext {
   }
 
   /** When the handler returned ({@link System#nanoTime()}), 0 while it runs or never ran. */
-  long finishedNanos() {
+  @Override
+  public long finishedNanos() {
     return handlerDone ? finishedNanos : 0;
   }
 

@@ -401,7 +401,7 @@ final class QueueProducer {
     }
     List<JobRow> jobs;
     try {
-      jobs = client.claim(queue.name(), n, claimDeadline, workerId, from);
+      jobs = client.leases().claim(queue.name(), n, claimDeadline, workerId, from);
       claimStatements.increment();
       if (from != null) {
         markClaims.increment();
@@ -411,7 +411,8 @@ final class QueueProducer {
           wholeQueueClaimedAt = System.nanoTime();
           List<JobRow> rest;
           try {
-            rest = client.claim(queue.name(), n - jobs.size(), claimDeadline, workerId, null);
+            rest =
+                client.leases().claim(queue.name(), n - jobs.size(), claimDeadline, workerId, null);
             claimStatements.increment();
           } catch (RuntimeException e) {
             // The bounded claim's rows are leased to this runtime already: keep and run them.

@@ -109,20 +109,21 @@ class ApiEdgesTest {
     argumentRejected(() -> awa.operator().pauseQueue(null), "queue", "non-blank");
     argumentRejected(() -> awa.operator().resumeQueue(" "), "queue", "non-blank");
     argumentRejected(() -> awa.operator().pauseQueue("q".repeat(201)), "queue", "200");
-    argumentRejected(() -> awa.claim(null, 1, Duration.ofMinutes(1), "w"), "queue", "non-blank");
+    argumentRejected(
+        () -> awa.leases().claim(null, 1, Duration.ofMinutes(1), "w"), "queue", "non-blank");
     assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta")).isZero();
   }
 
   @Test
   void durationsAndInstantsBeyondPostgresAreRefusedBeforeAnySql() {
     awa.enqueue(NewJob.builder("k").queue("edges").build());
-    JobRow running = awa.claim("edges", 1, Duration.ofMinutes(5), "w").get(0);
+    JobRow running = awa.leases().claim("edges", 1, Duration.ofMinutes(5), "w").get(0);
     Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
     Duration tooLong = Duration.ofDays(365L * 300_000);
     for (Duration d : List.of(forever, tooLong)) {
-      argumentRejected(() -> awa.claim("edges", 1, d, "w"), "deadline", "294276");
-      argumentRejected(() -> awa.snooze(running.lease(), d), "delay", "294276");
-      argumentRejected(() -> awa.registerCallback(running.lease(), d), "timeout", "294276");
+      argumentRejected(() -> awa.leases().claim("edges", 1, d, "w"), "deadline", "294276");
+      argumentRejected(() -> awa.leases().snooze(running, d), "delay", "294276");
+      argumentRejected(() -> awa.leases().registerCallback(running, d), "timeout", "294276");
     }
     for (Duration d : List.of(forever, tooLong)) {
       // A handler's answer is checked when it is made, so the runtime can always record it.
@@ -130,22 +131,23 @@ class ApiEdgesTest {
       assertThatThrownBy(() -> JobResult.snooze(d)).isInstanceOf(InvalidJobException.class);
     }
     argumentRejected(
-        () -> awa.retry(running.lease(), Instant.MAX, JobError.of(1, new Exception("x"))),
+        () -> awa.leases().retry(running, Instant.MAX, JobError.of(1, new Exception("x"))),
         "runAt",
         "294276");
     argumentRejected(
-        () -> awa.retry(running.lease(), null, JobError.of(1, new Exception("x"))),
+        () -> awa.leases().retry(running, null, JobError.of(1, new Exception("x"))),
         "runAt",
         "must not be null");
-    argumentRejected(() -> awa.retry(null, Instant.now(), null), "lease", "must not be null");
-    argumentRejected(() -> awa.complete(null), "lease", "must not be null");
-    argumentRejected(() -> awa.heartbeat(null), "leases", "must not be null");
+    argumentRejected(
+        () -> awa.leases().retry(null, Instant.now(), null), "job", "must not be null");
+    argumentRejected(() -> awa.leases().complete(null), "job", "must not be null");
+    argumentRejected(() -> awa.leases().heartbeat(null), "jobs", "must not be null");
     argumentRejected(
         () -> awa.callbacks().completeCallback(null, Map.of()), "callbackId", "must not be null");
     // The attempt is untouched and still completes under its lease.
     assertThat(awa.operator().getJob(running.id()).orElseThrow().state())
         .isEqualTo(JobState.RUNNING);
-    assertThat(awa.complete(running.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().complete(running)).isEqualTo(LeaseOutcome.APPLIED);
   }
 
   @Test

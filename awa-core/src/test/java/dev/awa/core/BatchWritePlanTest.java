@@ -34,7 +34,7 @@ class BatchWritePlanTest {
     db.update("ANALYZE awa.jobs");
     List<JobRow> running = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      running.addAll(awa.claim("plan", 100, Duration.ofMinutes(5), "w"));
+      running.addAll(awa.leases().claim("plan", 100, Duration.ofMinutes(5), "w"));
     }
     List<JobRow> batch = running.subList(0, 100);
     long[] ids = batch.stream().mapToLong(JobRow::id).toArray();

@@ -27,9 +27,9 @@ class CallbackResolutionTest {
 
   private JobRow parked() {
     awa.enqueue(NewJob.builder("ext").queue("cb").build());
-    JobRow job = awa.claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
-    UUID id = awa.registerCallback(job.lease(), Duration.ofMinutes(5)).orElseThrow();
-    assertThat(awa.parkForCallback(job.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    JobRow job = awa.leases().claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
+    UUID id = awa.leases().registerCallback(job, Duration.ofMinutes(5)).orElseThrow();
+    assertThat(awa.leases().parkForCallback(job)).isEqualTo(LeaseOutcome.APPLIED);
     return awa.operator().getJob(job.id()).orElseThrow();
   }
 
@@ -76,7 +76,7 @@ class CallbackResolutionTest {
     assertThat(awa.callbacks().retryCallback(job.callbackId())).isEqualTo(CallbackOutcome.RESOLVED);
     assertThat(awa.callbacks().retryCallback(job.callbackId()))
         .isEqualTo(CallbackOutcome.ALREADY_RESOLVED);
-    JobRow again = awa.claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
+    JobRow again = awa.leases().claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
     assertThat(again.attempt()).isEqualTo(2);
     assertThat(again.callbackId()).isNull();
   }
@@ -84,10 +84,10 @@ class CallbackResolutionTest {
   @Test
   void callbackArrivingBeforeTheHandlerParksWins() {
     awa.enqueue(NewJob.builder("ext").queue("cb").build());
-    JobRow job = awa.claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
-    UUID id = awa.registerCallback(job.lease(), Duration.ofMinutes(5)).orElseThrow();
+    JobRow job = awa.leases().claim("cb", 1, Duration.ofMinutes(1), "w").get(0);
+    UUID id = awa.leases().registerCallback(job, Duration.ofMinutes(5)).orElseThrow();
     assertThat(awa.callbacks().completeCallback(id, "fast")).isEqualTo(CallbackOutcome.RESOLVED);
-    assertThat(awa.parkForCallback(job.lease())).isEqualTo(LeaseOutcome.STALE);
+    assertThat(awa.leases().parkForCallback(job)).isEqualTo(LeaseOutcome.STALE);
     assertThat(awa.operator().getJob(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
   }
 }

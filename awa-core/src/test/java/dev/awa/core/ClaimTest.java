@@ -54,14 +54,14 @@ class ClaimTest {
           pool.submit(
               () -> {
                 while (true) {
-                  List<JobRow> batch = awa.claim("race", 50, DEADLINE, worker);
+                  List<JobRow> batch = awa.leases().claim("race", 50, DEADLINE, worker);
                   if (batch.isEmpty()) {
                     return null;
                   }
                   for (JobRow j : batch) {
                     claimsPerId.computeIfAbsent(j.id(), k -> new AtomicInteger()).incrementAndGet();
                   }
-                  Set<Long> done = awa.completeMany(batch.stream().map(JobRow::lease).toList());
+                  Set<Long> done = awa.leases().completeMany(batch);
                   assertThat(done).hasSize(batch.size());
                 }
               }));
@@ -88,13 +88,13 @@ class ClaimTest {
 
     List<Long> order = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      order.addAll(awa.claim("order", 1, DEADLINE, "w").stream().map(JobRow::id).toList());
+      order.addAll(awa.leases().claim("order", 1, DEADLINE, "w").stream().map(JobRow::id).toList());
     }
     assertThat(order).containsExactly(p1early, p1earlySecond, p1late, p2, p3);
 
     enqueue(3, base);
     enqueue(1, base);
-    List<JobRow> batch = awa.claim("order", 10, DEADLINE, "w");
+    List<JobRow> batch = awa.leases().claim("order", 10, DEADLINE, "w");
     assertThat(batch).extracting(JobRow::priority).containsExactly(1, 3);
   }
 
@@ -106,7 +106,7 @@ class ClaimTest {
   @Test
   void claimStampsLeaseAttemptAndDeadline() {
     awa.enqueue(NewJob.builder("x").queue("stamp").build());
-    JobRow claimed = awa.claim("stamp", 1, Duration.ofSeconds(90), "worker-7").get(0);
+    JobRow claimed = awa.leases().claim("stamp", 1, Duration.ofSeconds(90), "worker-7").get(0);
     assertThat(claimed.state()).isEqualTo(JobState.RUNNING);
     assertThat(claimed.attempt()).isEqualTo(1);
     assertThat(claimed.runLease()).isEqualTo(1);
@@ -119,16 +119,16 @@ class ClaimTest {
   void pausedQueueYieldsNothingUntilResumed() {
     awa.enqueue(NewJob.builder("x").queue("paused").build());
     awa.operator().pauseQueue("paused");
-    assertThat(awa.claim("paused", 10, DEADLINE, "w")).isEmpty();
+    assertThat(awa.leases().claim("paused", 10, DEADLINE, "w")).isEmpty();
     awa.operator().resumeQueue("paused");
-    assertThat(awa.claim("paused", 10, DEADLINE, "w")).hasSize(1);
+    assertThat(awa.leases().claim("paused", 10, DEADLINE, "w")).hasSize(1);
   }
 
   @Test
   void claimsOnlyItsOwnQueue() {
     awa.enqueue(NewJob.builder("x").queue("a").build());
-    assertThat(awa.claim("b", 10, DEADLINE, "w")).isEmpty();
-    assertThat(awa.claim("a", 10, DEADLINE, "w")).hasSize(1);
+    assertThat(awa.leases().claim("b", 10, DEADLINE, "w")).isEmpty();
+    assertThat(awa.leases().claim("a", 10, DEADLINE, "w")).hasSize(1);
   }
 
   @Test
@@ -138,7 +138,7 @@ class ClaimTest {
       jobs.add(NewJob.builder("x").queue("sorted").priority(1 + (i % 4)).build());
     }
     awa.enqueueMany(jobs);
-    List<JobRow> batch = awa.claim("sorted", 40, DEADLINE, "w");
+    List<JobRow> batch = awa.leases().claim("sorted", 40, DEADLINE, "w");
     assertThat(batch.stream().map(JobRow::priority).collect(Collectors.toList()))
         .isSortedAccordingTo(Integer::compare);
   }

@@ -71,13 +71,13 @@ class ClaimWatermarkTest {
     all.sort(ClaimOrder.INSTANCE);
     ClaimKey mark = ClaimKey.of(all.get(4));
 
-    List<JobRow> fromMark = awa.claim("wm_order", 100, DEADLINE, "w", mark);
+    List<JobRow> fromMark = awa.leases().claim("wm_order", 100, DEADLINE, "w", mark);
     assertThat(fromMark)
         .extracting(JobRow::id)
         .containsExactlyElementsOf(all.subList(4, all.size()).stream().map(JobRow::id).toList());
     assertThat(fromMark).isSortedAccordingTo(ClaimOrder.INSTANCE);
 
-    List<JobRow> behind = awa.claim("wm_order", 100, DEADLINE, "w", null);
+    List<JobRow> behind = awa.leases().claim("wm_order", 100, DEADLINE, "w", null);
     assertThat(behind)
         .extracting(JobRow::id)
         .containsExactlyElementsOf(all.subList(0, 4).stream().map(JobRow::id).toList());
@@ -97,8 +97,8 @@ class ClaimWatermarkTest {
       // A drain's front: 15,000 rows claimed and completed leave their entries in the index.
       JobRow first = null;
       for (int i = 0; i < 150; i++) {
-        List<JobRow> batch = awa.claim("wm_plan", 100, DEADLINE, "w");
-        awa.completeMany(batch.stream().map(JobRow::lease).toList());
+        List<JobRow> batch = awa.leases().claim("wm_plan", 100, DEADLINE, "w");
+        awa.leases().completeMany(batch);
         first = batch.get(batch.size() - 1);
       }
       ClaimKey mark = ClaimKey.of(first);
@@ -179,7 +179,7 @@ class ClaimWatermarkTest {
     AwaClient awa = AwaClient.create(db.dataSource());
     // Claimed by another worker before the backlog exists, so its key is before every mark.
     long heldId = awa.enqueue(NewJob.builder("other").queue(q).build()).id();
-    JobRow held = awa.claim(q, 1, DEADLINE, "other-worker").get(0);
+    JobRow held = awa.leases().claim(q, 1, DEADLINE, "other-worker").get(0);
     assertThat(held.id()).isEqualTo(heldId);
 
     Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
@@ -216,7 +216,7 @@ class ClaimWatermarkTest {
     assertThat(RuntimeTesting.completed(db, q)).isLessThan(bulk);
 
     // Behind the mark: the held job handed back (its original key) and a higher-priority job.
-    assertThat(awa.handBack(List.of(held.lease()))).containsExactly(heldId);
+    assertThat(awa.leases().handBack(List.of(held))).containsExactly(heldId);
     long urgentId = awa.enqueue(NewJob.builder("other").queue(q).priority(1).build()).id();
     gate.countDown();
 

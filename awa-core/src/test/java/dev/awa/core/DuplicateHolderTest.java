@@ -150,8 +150,8 @@ class DuplicateHolderTest {
     JobRow holder = awa.enqueue(job("get"));
     JobRow got = awa.enqueueOrGetExisting(job("get"));
     assertThat(got.id()).isEqualTo(holder.id());
-    JobRow run = awa.claim("h", 1, Duration.ofMinutes(1), "w").get(0);
-    awa.complete(run.lease());
+    JobRow run = awa.leases().claim("h", 1, Duration.ofMinutes(1), "w").get(0);
+    awa.leases().complete(run);
     // Completed is outside the default holding states: the scope is free again.
     assertThat(awa.enqueueOrGetExisting(job("get")).id()).isNotEqualTo(holder.id());
   }

@@ -87,7 +87,7 @@ class EnqueueTest {
     assertThat(row.state()).isEqualTo(JobState.SCHEDULED);
     assertThat(db.queryLong("SELECT count(*) FROM awa.scheduled_jobs WHERE id = ?", row.id()))
         .isEqualTo(1L);
-    assertThat(awa.claim("default", 10, Duration.ofMinutes(1), "w")).isEmpty();
+    assertThat(awa.leases().claim("default", 10, Duration.ofMinutes(1), "w")).isEmpty();
   }
 
   @Test

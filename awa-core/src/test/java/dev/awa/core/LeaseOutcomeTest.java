@@ -30,7 +30,7 @@ class LeaseOutcomeTest {
 
   private JobRow claimOne() {
     awa.enqueue(NewJob.builder("k").queue("q").maxAttempts(3).build());
-    return awa.claim("q", 1, DEADLINE, "w").get(0);
+    return awa.leases().claim("q", 1, DEADLINE, "w").get(0);
   }
 
   @Test
@@ -38,22 +38,22 @@ class LeaseOutcomeTest {
     JobRow first = claimOne();
     // The first attempt is taken away (as a rescue would) and the job is claimed again.
     db.update("UPDATE awa.jobs SET state = 'available' WHERE id = ?", first.id());
-    JobRow second = awa.claim("q", 1, DEADLINE, "w2").get(0);
+    JobRow second = awa.leases().claim("q", 1, DEADLINE, "w2").get(0);
     assertThat(second.id()).isEqualTo(first.id());
     assertThat(second.runLease()).isEqualTo(first.runLease() + 1);
 
-    assertThat(awa.complete(first.lease())).isEqualTo(LeaseOutcome.STALE);
-    assertThat(awa.fail(first.lease(), JobError.of(1, new RuntimeException("late"))))
+    assertThat(awa.leases().complete(first)).isEqualTo(LeaseOutcome.STALE);
+    assertThat(awa.leases().fail(first, JobError.of(1, new RuntimeException("late"))))
         .isEqualTo(LeaseOutcome.STALE);
-    assertThat(awa.completeMany(List.of(first.lease()))).isEmpty();
-    assertThat(awa.heartbeat(List.of(first.lease()))).isEmpty();
+    assertThat(awa.leases().completeMany(List.of(first))).isEmpty();
+    assertThat(awa.leases().heartbeat(List.of(first))).isEmpty();
     JobRow now = awa.operator().getJob(first.id()).orElseThrow();
     assertThat(now.state()).isEqualTo(JobState.RUNNING);
     assertThat(now.runLease()).isEqualTo(second.runLease());
     assertThat(now.errors()).isEmpty();
 
-    assertThat(awa.complete(second.lease())).isEqualTo(LeaseOutcome.APPLIED);
-    assertThat(awa.complete(second.lease())).isEqualTo(LeaseOutcome.STALE);
+    assertThat(awa.leases().complete(second)).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().complete(second)).isEqualTo(LeaseOutcome.STALE);
     assertThat(awa.operator().getJob(first.id()).orElseThrow().state())
         .isEqualTo(JobState.COMPLETED);
   }
@@ -62,7 +62,7 @@ class LeaseOutcomeTest {
   void retryLaterMovesToScheduledWithTheErrorRecorded() {
     JobRow job = claimOne();
     Instant later = Instant.now().plusSeconds(600);
-    assertThat(awa.retry(job.lease(), later, JobError.of(1, new IllegalStateException("boom"))))
+    assertThat(awa.leases().retry(job, later, JobError.of(1, new IllegalStateException("boom"))))
         .isEqualTo(LeaseOutcome.APPLIED);
     JobRow row = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.RETRYABLE);
@@ -81,10 +81,10 @@ class LeaseOutcomeTest {
   void retryNowStaysAvailableAndIsClaimableAgain() {
     JobRow job = claimOne();
     assertThat(
-            awa.retry(
-                job.lease(), Instant.now().minusSeconds(1), JobError.of(1, new Exception("x"))))
+            awa.leases()
+                .retry(job, Instant.now().minusSeconds(1), JobError.of(1, new Exception("x"))))
         .isEqualTo(LeaseOutcome.APPLIED);
-    JobRow again = awa.claim("q", 1, DEADLINE, "w").get(0);
+    JobRow again = awa.leases().claim("q", 1, DEADLINE, "w").get(0);
     assertThat(again.attempt()).isEqualTo(2);
     assertThat(again.errors()).hasSize(1);
   }
@@ -92,26 +92,26 @@ class LeaseOutcomeTest {
   @Test
   void snoozeDoesNotCountTheAttempt() {
     JobRow job = claimOne();
-    assertThat(awa.snooze(job.lease(), Duration.ofMinutes(10))).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().snooze(job, Duration.ofMinutes(10))).isEqualTo(LeaseOutcome.APPLIED);
     JobRow row = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.SCHEDULED);
     assertThat(row.attempt()).isZero();
 
     JobRow job2 = claimOne();
-    assertThat(awa.snooze(job2.lease(), Duration.ZERO)).isEqualTo(LeaseOutcome.APPLIED);
-    assertThat(awa.claim("q", 1, DEADLINE, "w").get(0).attempt()).isEqualTo(1);
+    assertThat(awa.leases().snooze(job2, Duration.ZERO)).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().claim("q", 1, DEADLINE, "w").get(0).attempt()).isEqualTo(1);
   }
 
   @Test
   void failAndCancelAreTerminalAndFenced() {
     JobRow a = claimOne();
-    assertThat(awa.fail(a.lease(), JobError.of(1, new RuntimeException("bad"))))
+    assertThat(awa.leases().fail(a, JobError.of(1, new RuntimeException("bad"))))
         .isEqualTo(LeaseOutcome.APPLIED);
     assertThat(awa.operator().getJob(a.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
-    assertThat(awa.cancel(a.lease(), 1, "nope")).isEqualTo(LeaseOutcome.STALE);
+    assertThat(awa.leases().cancel(a, "nope")).isEqualTo(LeaseOutcome.STALE);
 
     JobRow b = claimOne();
-    assertThat(awa.cancel(b.lease(), 1, "not needed")).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().cancel(b, "not needed")).isEqualTo(LeaseOutcome.APPLIED);
     JobRow row = awa.operator().getJob(b.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.CANCELLED);
     assertThat(row.finalizedAt()).isNotNull();
@@ -121,18 +121,18 @@ class LeaseOutcomeTest {
   @Test
   void handBackMakesJobsAvailableAtOnceWithoutCountingTheAttempt() {
     JobRow job = claimOne();
-    assertThat(awa.handBack(List.of(job.lease()))).containsExactly(job.id());
+    assertThat(awa.leases().handBack(List.of(job))).containsExactly(job.id());
     JobRow row = awa.operator().getJob(job.id()).orElseThrow();
     assertThat(row.state()).isEqualTo(JobState.AVAILABLE);
     assertThat(row.attempt()).isZero();
-    assertThat(awa.handBack(List.of(job.lease()))).isEmpty();
+    assertThat(awa.leases().handBack(List.of(job))).isEmpty();
   }
 
   @Test
   void adminCancelAndRetry() {
     JobRow running = claimOne();
     assertThat(awa.operator().cancelJob(running.id())).isTrue();
-    assertThat(awa.complete(running.lease())).isEqualTo(LeaseOutcome.STALE);
+    assertThat(awa.leases().complete(running)).isEqualTo(LeaseOutcome.STALE);
     assertThat(awa.operator().cancelJob(running.id())).isFalse();
 
     JobRow scheduled =
@@ -153,7 +153,7 @@ class LeaseOutcomeTest {
     JobRow a = claimOne();
     JobRow b = claimOne();
     awa.operator().cancelJob(b.id());
-    Set<Long> done = awa.completeMany(List.of(a.lease(), b.lease()));
+    Set<Long> done = awa.leases().completeMany(List.of(a, b));
     assertThat(done).containsExactly(a.id());
   }
 }

@@ -38,8 +38,8 @@ class OperatorAnswersTest {
 
   private JobRow finishedUnique(String key) {
     awa.enqueue(NewJob.builder("report").queue("ops").uniqueKey(key).build());
-    JobRow running = awa.claim("ops", 1, Duration.ofMinutes(5), "w").get(0);
-    assertThat(awa.complete(running.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    JobRow running = awa.leases().claim("ops", 1, Duration.ofMinutes(5), "w").get(0);
+    assertThat(awa.leases().complete(running)).isEqualTo(LeaseOutcome.APPLIED);
     return running;
   }
 
@@ -104,11 +104,11 @@ class OperatorAnswersTest {
   @Test
   void wrongStateAndUnknownIdAreAnsweredWithFalse() {
     awa.enqueue(NewJob.builder("report").queue("ops").build());
-    JobRow running = awa.claim("ops", 1, Duration.ofMinutes(5), "w").get(0);
+    JobRow running = awa.leases().claim("ops", 1, Duration.ofMinutes(5), "w").get(0);
     assertThat(awa.operator().retryJob(running.id())).isFalse();
     assertThat(awa.operator().retryJob(Long.MAX_VALUE)).isFalse();
     assertThat(awa.operator().cancelJob(Long.MAX_VALUE)).isFalse();
-    assertThat(awa.complete(running.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().complete(running)).isEqualTo(LeaseOutcome.APPLIED);
     assertThat(awa.operator().cancelJob(running.id())).isFalse();
   }
 }

@@ -50,15 +50,12 @@ class RunningIndexTest {
       jobs.add(NewJob.builder("k").queue("churn").build());
     }
     awa.enqueueMany(jobs);
-    List<JobLease> leases = new ArrayList<>();
-    for (JobRow row : awa.claim("churn", 4, Duration.ofMinutes(5), "w")) {
-      leases.add(row.lease());
-    }
+    List<JobRow> leases = awa.leases().claim("churn", 4, Duration.ofMinutes(5), "w");
     assertThat(leases).hasSize(4);
 
     long[] before = flushedCounters(db, pool);
     for (int round = 0; round < 3; round++) {
-      assertThat(awa.heartbeat(leases)).hasSize(4);
+      assertThat(awa.leases().heartbeat(leases)).hasSize(4);
     }
     long[] afterV4 = awaitUpdates(db, pool, before[0] + 12);
     assertThat(afterV4[1] - before[1]).as("HOT heartbeats on schema 4").isEqualTo(12);
@@ -67,7 +64,7 @@ class RunningIndexTest {
     db.update("CREATE INDEX jobs_heartbeat_idx ON awa.jobs (heartbeat_at) WHERE state = 'running'");
     try {
       for (int round = 0; round < 3; round++) {
-        assertThat(awa.heartbeat(leases)).hasSize(4);
+        assertThat(awa.leases().heartbeat(leases)).hasSize(4);
       }
       long[] afterV3 = awaitUpdates(db, pool, afterV4[0] + 12);
       assertThat(afterV3[1] - afterV4[1]).as("HOT heartbeats with heartbeat_at indexed").isZero();
@@ -85,12 +82,12 @@ class RunningIndexTest {
       jobs.add(NewJob.builder("k").queue("rescue").build());
     }
     awa.enqueueMany(jobs);
-    List<JobLease> done = new ArrayList<>();
+    List<JobRow> done = new ArrayList<>();
     for (int i = 0; i < 199; i++) {
-      awa.claim("rescue", 100, Duration.ofMinutes(5), "w").forEach(r -> done.add(r.lease()));
+      awa.leases().claim("rescue", 100, Duration.ofMinutes(5), "w").forEach(done::add);
     }
-    awa.completeMany(done);
-    awa.claim("rescue", 20, Duration.ofMinutes(5), "w");
+    awa.leases().completeMany(done);
+    awa.leases().claim("rescue", 20, Duration.ofMinutes(5), "w");
     db.update("ANALYZE awa.jobs");
 
     // The rescues' candidate picks (awa-maintenance RescueBranch), one per rescue.

@@ -126,7 +126,7 @@ class TimeZoneMatrixTest {
           List<Instant> future = INSTANTS.stream().filter(soon::isBefore).toList();
           for (Instant at : future) {
             JobRow running = claimOne(awa, "tz-retry");
-            assertThat(awa.retry(running.lease(), at, JobError.of(1, new Exception("again"))))
+            assertThat(awa.leases().retry(running, at, JobError.of(1, new Exception("again"))))
                 .isEqualTo(LeaseOutcome.APPLIED);
             assertThat(storedText(running.id())).as("retry to %s", at).isEqualTo(text(at));
             assertThat(awa.operator().getJob(running.id()).orElseThrow().runAt())
@@ -136,7 +136,7 @@ class TimeZoneMatrixTest {
           JobRow snoozed = claimOne(awa, "tz-snooze");
           Duration delay = Duration.ofHours(3);
           Instant before = Instant.now();
-          assertThat(awa.snooze(snoozed.lease(), delay)).isEqualTo(LeaseOutcome.APPLIED);
+          assertThat(awa.leases().snooze(snoozed, delay)).isEqualTo(LeaseOutcome.APPLIED);
           Instant after = Instant.now();
           // The run-at is computed by this JVM's clock between the two readings.
           assertThat(storedSeconds(snoozed.id()))
@@ -145,12 +145,12 @@ class TimeZoneMatrixTest {
           JobRow waiting = claimOne(awa, "tz-callback");
           Duration timeout = Duration.ofHours(7);
           Instant dbBefore = databaseNow(pool);
-          UUID callback = awa.registerCallback(waiting.lease(), timeout).orElseThrow();
+          UUID callback = awa.leases().registerCallback(waiting, timeout).orElseThrow();
           Instant dbAfter = databaseNow(pool);
           // The timeout is computed by the database's clock (now() of the statement).
           assertThat(callbackTimeoutSeconds(waiting.id()))
               .isBetween(seconds(dbBefore.plus(timeout)), seconds(dbAfter.plus(timeout)));
-          assertThat(awa.parkForCallback(waiting.lease())).isEqualTo(LeaseOutcome.APPLIED);
+          assertThat(awa.leases().parkForCallback(waiting)).isEqualTo(LeaseOutcome.APPLIED);
           Duration extended = Duration.ofHours(2);
           dbBefore = databaseNow(pool);
           assertThat(awa.callbacks().heartbeatCallback(callback, extended))
@@ -168,7 +168,7 @@ class TimeZoneMatrixTest {
 
   private JobRow claimOne(AwaClient awa, String queue) {
     awa.enqueue(NewJob.builder("tz").queue(queue).build());
-    List<JobRow> claimed = awa.claim(queue, 1, Duration.ofMinutes(10), "tz-worker");
+    List<JobRow> claimed = awa.leases().claim(queue, 1, Duration.ofMinutes(10), "tz-worker");
     assertThat(claimed).hasSize(1);
     return claimed.get(0);
   }

@@ -105,9 +105,9 @@ class UniqueJobTest {
   @Test
   void keyIsHeldAcrossTableMovesAndReleasedWhenDone() {
     JobRow first = awa.enqueue(unique("k"));
-    JobRow claimed = awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0);
+    JobRow claimed = awa.leases().claim("u", 1, Duration.ofMinutes(1), "w").get(0);
     // Retry later moves the row to awa.scheduled_jobs in one statement; the claim must survive.
-    awa.retry(claimed.lease(), Instant.now().plusSeconds(300), JobError.of(1, new Exception("x")));
+    awa.leases().retry(claimed, Instant.now().plusSeconds(300), JobError.of(1, new Exception("x")));
     assertThatThrownBy(() -> awa.enqueue(unique("k")))
         .isInstanceOf(DuplicateJobException.class)
         .hasMessageContaining("'k'")
@@ -135,13 +135,13 @@ class UniqueJobTest {
                     JobState.COMPLETED))
             .build();
     awa.enqueue(once);
-    JobRow run = awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0);
-    assertThat(awa.complete(run.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    JobRow run = awa.leases().claim("u", 1, Duration.ofMinutes(1), "w").get(0);
+    assertThat(awa.leases().complete(run)).isEqualTo(LeaseOutcome.APPLIED);
     assertThatThrownBy(() -> awa.enqueue(once)).isInstanceOf(DuplicateJobException.class);
     // Default states release the key when the job finishes.
     awa.enqueue(unique("default"));
-    JobRow d = awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0);
-    awa.complete(d.lease());
+    JobRow d = awa.leases().claim("u", 1, Duration.ofMinutes(1), "w").get(0);
+    awa.leases().complete(d);
     assertThat(awa.enqueue(unique("default")).state()).isEqualTo(JobState.AVAILABLE);
   }
 }

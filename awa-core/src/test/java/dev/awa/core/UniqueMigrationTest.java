@@ -100,11 +100,11 @@ class UniqueMigrationTest {
         scheduled);
     assertDuplicate(awa, NewJob.builder("send_email").uniqueKey("order-2").build(), scheduled);
     JobRow run =
-        awa.claim("v1", 10, Duration.ofMinutes(1), "w").stream()
+        awa.leases().claim("v1", 10, Duration.ofMinutes(1), "w").stream()
             .filter(r -> r.id() == available)
             .findFirst()
             .orElseThrow();
-    assertThat(awa.complete(run.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().complete(run)).isEqualTo(LeaseOutcome.APPLIED);
     assertThat(awa.enqueue(NewJob.builder("send_email").uniqueKey("order-1").build()).id())
         .isNotEqualTo(available);
     assertThat(awa.operator().cancelJob(scheduled)).isTrue();

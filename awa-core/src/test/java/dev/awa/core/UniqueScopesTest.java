@@ -379,15 +379,15 @@ class UniqueScopesTest {
   void keyIsReleasedWhenTheHolderLeavesTheHoldingStates() {
     NewJob job = NewJob.builder("r").queue("u").uniqueKey("rel").build();
     JobRow first = awa.enqueue(job);
-    JobRow run = awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0);
+    JobRow run = awa.leases().claim("u", 1, Duration.ofMinutes(1), "w").get(0);
     assertThatThrownBy(() -> awa.enqueue(job)).isInstanceOf(DuplicateJobException.class);
-    awa.fail(run.lease(), JobError.of(1, new Exception("boom")));
+    awa.leases().fail(run, JobError.of(1, new Exception("boom")));
     JobRow second = awa.enqueue(job);
     assertThat(second.id()).isNotEqualTo(first.id());
     awa.operator().cancelJob(second.id());
     JobRow third = awa.enqueue(job);
-    JobRow run3 = awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0);
-    assertThat(awa.complete(run3.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    JobRow run3 = awa.leases().claim("u", 1, Duration.ofMinutes(1), "w").get(0);
+    assertThat(awa.leases().complete(run3)).isEqualTo(LeaseOutcome.APPLIED);
     assertThat(awa.enqueue(job).id()).isNotEqualTo(third.id());
     assertThat(db.queryLong("SELECT count(*) FROM awa.job_unique_claims")).isEqualTo(1L);
   }
@@ -396,13 +396,13 @@ class UniqueScopesTest {
   void retryOfAFinishedUniqueJobTakesTheScopeBackOrIsRefused() {
     NewJob job = NewJob.builder("r").queue("u").uniqueKey("again").build();
     JobRow first = awa.enqueue(job);
-    awa.complete(awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0).lease());
+    awa.leases().complete(awa.leases().claim("u", 1, Duration.ofMinutes(1), "w").get(0));
     // The scope is free: the retried job takes it back, and holds it.
     assertThat(awa.operator().retryJob(first.id())).isTrue();
     assertThatThrownBy(() -> awa.enqueue(job))
         .isInstanceOfSatisfying(
             DuplicateJobException.class, e -> assertThat(e.existingJobId()).isEqualTo(first.id()));
-    awa.complete(awa.claim("u", 1, Duration.ofMinutes(1), "w").get(0).lease());
+    awa.leases().complete(awa.leases().claim("u", 1, Duration.ofMinutes(1), "w").get(0));
     // A newer job holds the scope: the retry is refused, naming it, and changes nothing.
     JobRow newer = awa.enqueue(job);
     assertThatThrownBy(() -> awa.operator().retryJob(first.id()))
@@ -424,7 +424,7 @@ class UniqueScopesTest {
     Instant past = Instant.now().minus(Duration.ofMinutes(1));
     NewJob job = NewJob.builder("hourly").queue("h").runAt(past).unique(oncePerHour).build();
     JobRow first = awa.enqueue(job);
-    awa.complete(awa.claim("h", 1, Duration.ofMinutes(1), "w").get(0).lease());
+    awa.leases().complete(awa.leases().claim("h", 1, Duration.ofMinutes(1), "w").get(0));
     assertThatThrownBy(() -> awa.enqueue(job))
         .isInstanceOfSatisfying(
             DuplicateJobException.class, e -> assertThat(e.existingJobId()).isEqualTo(first.id()));
@@ -442,8 +442,8 @@ class UniqueScopesTest {
     UniqueOptions byArgs = UniqueOptions.builder().byArgs().build();
     NewJob job = NewJob.builder("r").queue("m").args(Map.of("n", 1)).unique(byArgs).build();
     JobRow first = awa.enqueue(job);
-    JobRow run = awa.claim("m", 1, Duration.ofMinutes(1), "w").get(0);
-    awa.retry(run.lease(), Instant.now().plusSeconds(600), JobError.of(1, new Exception("x")));
+    JobRow run = awa.leases().claim("m", 1, Duration.ofMinutes(1), "w").get(0);
+    awa.leases().retry(run, Instant.now().plusSeconds(600), JobError.of(1, new Exception("x")));
     assertThat(awa.operator().getJob(first.id()).orElseThrow().state())
         .isEqualTo(JobState.RETRYABLE);
     assertThatThrownBy(() -> awa.enqueue(job))

@@ -223,9 +223,9 @@ class UnstorableTextTest {
   @Test
   void callbackResultsFailureMessagesAndOperatorInputsAreCheckedToo() {
     awa.enqueue(NewJob.builder("k").queue("cb").build());
-    JobRow running = awa.claim("cb", 1, Duration.ofMinutes(5), "w").get(0);
-    var callback = awa.registerCallback(running.lease(), Duration.ofMinutes(5)).orElseThrow();
-    assertThat(awa.parkForCallback(running.lease())).isEqualTo(LeaseOutcome.APPLIED);
+    JobRow running = awa.leases().claim("cb", 1, Duration.ofMinutes(5), "w").get(0);
+    var callback = awa.leases().registerCallback(running, Duration.ofMinutes(5)).orElseThrow();
+    assertThat(awa.leases().parkForCallback(running)).isEqualTo(LeaseOutcome.APPLIED);
 
     BAD_TEXT.forEach(
         (bad, says) -> {
@@ -234,8 +234,10 @@ class UnstorableTextTest {
           argumentRejected(() -> awa.callbacks().failCallback(callback, bad), "message", says);
           argumentRejected(() -> awa.operator().pauseQueue(bad), "queue", says);
           argumentRejected(() -> awa.operator().resumeQueue(bad), "queue", says);
-          argumentRejected(() -> awa.claim(bad, 1, Duration.ofMinutes(1), "w"), "queue", says);
-          argumentRejected(() -> awa.claim("cb", 1, Duration.ofMinutes(1), bad), "workerId", says);
+          argumentRejected(
+              () -> awa.leases().claim(bad, 1, Duration.ofMinutes(1), "w"), "queue", says);
+          argumentRejected(
+              () -> awa.leases().claim("cb", 1, Duration.ofMinutes(1), bad), "workerId", says);
         });
     // Nothing was resolved or written: the job still waits, no queue row was created.
     assertThat(awa.operator().getJob(running.id()).orElseThrow().state())
@@ -255,12 +257,12 @@ class UnstorableTextTest {
   @Test
   void errorTextIsDiagnosticSoItIsMadeStorableInsteadOfLosingTheOutcome() {
     awa.enqueue(NewJob.builder("k").queue("err").maxAttempts(1).build());
-    JobRow running = awa.claim("err", 1, Duration.ofMinutes(5), "w").get(0);
+    JobRow running = awa.leases().claim("err", 1, Duration.ofMinutes(5), "w").get(0);
     String message = "driver said \u0000 and \uD800; cut " + "x".repeat(3974) + "\uD83D\uDE00";
     JobError error = JobError.of(1, new IllegalStateException(message));
     assertThat(error.message()).doesNotContain("\u0000").contains("\uFFFD");
     assertThat(PgText.textProblem(error.message())).isNull(); // the pair at the cut is not split
-    assertThat(awa.fail(running.lease(), error)).isEqualTo(LeaseOutcome.APPLIED);
+    assertThat(awa.leases().fail(running, error)).isEqualTo(LeaseOutcome.APPLIED);
     JobRow failed = awa.operator().getJob(running.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(JobState.FAILED);
     assertThat(failed.errors()).hasSize(1);

@@ -128,12 +128,13 @@ class ValidationTest {
   @Test
   void claimArgumentsAreChecked() {
     rejectedArgument(
-        () -> awa.claim("q", 0, java.time.Duration.ofMinutes(1), "w"),
+        () -> awa.leases().claim("q", 0, java.time.Duration.ofMinutes(1), "w"),
         "limit",
         "between 1 and 10000");
     rejectedArgument(
-        () -> awa.claim("", 1, java.time.Duration.ofMinutes(1), "w"), "queue", "blank");
-    rejectedArgument(() -> awa.claim("q", 1, java.time.Duration.ZERO, "w"), "deadline", "positive");
+        () -> awa.leases().claim("", 1, java.time.Duration.ofMinutes(1), "w"), "queue", "blank");
+    rejectedArgument(
+        () -> awa.leases().claim("q", 1, java.time.Duration.ZERO, "w"), "deadline", "positive");
   }
 
   private void rejectedArgument(ThrowingCallable call, String argument, String limitText) {
@@ -153,6 +154,6 @@ class ValidationTest {
     assertThat(read.kind()).isEqualTo(evil);
     assertThat(read.queue()).isEqualTo(evil);
     assertThat(read.tags()).containsExactly(evil, "select * from pg_user");
-    assertThat(awa.claim(evil, 1, java.time.Duration.ofMinutes(1), "w")).hasSize(1);
+    assertThat(awa.leases().claim(evil, 1, java.time.Duration.ofMinutes(1), "w")).hasSize(1);
   }
 }

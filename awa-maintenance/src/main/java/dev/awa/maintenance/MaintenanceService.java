@@ -8,6 +8,7 @@ import dev.awa.core.internal.InstanceHolds;
 import dev.awa.core.internal.Jdbc;
 import dev.awa.core.internal.ProcessIdentity;
 import dev.awa.core.internal.SafeCall;
+import dev.awa.core.internal.store.InstanceSql;
 import dev.awa.core.internal.store.MaintenanceSql;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -342,8 +343,7 @@ public final class MaintenanceService implements AutoCloseable {
   private void releaseInstanceRow() {
     if (InstanceHolds.release(instanceId)) {
       adminWrite(
-          "could not remove instance row " + instanceId,
-          c -> MaintenanceSql.deleteInstance(c, instanceId));
+          "could not remove instance row " + instanceId, c -> InstanceSql.delete(c, instanceId));
     }
   }
 

@@ -42,7 +42,7 @@ class BranchesTest {
 
   private JobRow claimOne(String queue, int maxAttempts) {
     client.enqueue(NewJob.builder("k").queue(queue).maxAttempts(maxAttempts).build());
-    return client.claim(queue, 1, Duration.ofMinutes(10), "w1").get(0);
+    return client.leases().claim(queue, 1, Duration.ofMinutes(10), "w1").get(0);
   }
 
   private String errorsOf(long id) {
@@ -117,7 +117,7 @@ class BranchesTest {
     assertThat(client.operator().getJob(fresh.id()).orElseThrow().state())
         .isEqualTo(JobState.RUNNING);
     // The old attempt's late completion is fenced out.
-    assertThat(client.complete(job.lease())).isEqualTo(dev.awa.core.LeaseOutcome.STALE);
+    assertThat(client.leases().complete(job)).isEqualTo(dev.awa.core.LeaseOutcome.STALE);
     assertThat(listener.count(listener.rescued, "heartbeat")).isEqualTo(1);
   }
 
@@ -135,8 +135,8 @@ class BranchesTest {
   @Test
   void expiredCallbackIsRetriedAndLateResolutionChangesNothing() throws Exception {
     JobRow job = claimOne("cb", 5);
-    var callback = client.registerCallback(job.lease(), Duration.ofMinutes(1)).orElseThrow();
-    client.parkForCallback(job.lease());
+    var callback = client.leases().registerCallback(job, Duration.ofMinutes(1)).orElseThrow();
+    client.leases().parkForCallback(job);
     db.backdateCallbackTimeout(job.id(), Duration.ofMinutes(2));
     new RescueExpiredCallbacksBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
     assertThat(client.operator().getJob(job.id()).orElseThrow().state())
@@ -150,7 +150,7 @@ class BranchesTest {
   void rescueDoesNotOverwriteAJobThatCompletedFirst() throws Exception {
     JobRow job = claimOne("race", 5);
     db.backdateHeartbeat(job.id(), Duration.ofMinutes(5));
-    client.complete(job.lease());
+    client.leases().complete(job);
     new RescueStaleHeartbeatsBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT, Duration.ofSeconds(90))
         .run(ctx);
     assertThat(client.operator().getJob(job.id()).orElseThrow().state())

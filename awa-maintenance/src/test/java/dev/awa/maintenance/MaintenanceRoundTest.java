@@ -71,7 +71,7 @@ class MaintenanceRoundTest {
     JobRow due = client.enqueue(NewJob.builder("k").queue("r").runIn(Duration.ofHours(1)).build());
     db.backdateRunAt(due.id(), Duration.ofHours(2));
     client.enqueue(NewJob.builder("k").queue("stale").build());
-    JobRow stale = client.claim("stale", 1, Duration.ofMinutes(10), "gone-worker").get(0);
+    JobRow stale = client.leases().claim("stale", 1, Duration.ofMinutes(10), "gone-worker").get(0);
     db.backdateHeartbeat(stale.id(), Duration.ofMinutes(5));
 
     MaintenanceRound round =

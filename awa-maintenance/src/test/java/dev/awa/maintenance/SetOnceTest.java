@@ -191,7 +191,7 @@ class SetOnceTest {
 
   private JobRow claim(String worker) {
     client.enqueue(NewJob.builder("k").queue("set_once").maxAttempts(5).build());
-    return client.claim("set_once", 1, Duration.ofMinutes(10), worker).get(0);
+    return client.leases().claim("set_once", 1, Duration.ofMinutes(10), worker).get(0);
   }
 
   private JobState state(JobRow job) {

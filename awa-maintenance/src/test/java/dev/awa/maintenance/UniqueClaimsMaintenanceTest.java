@@ -66,7 +66,7 @@ class UniqueClaimsMaintenanceTest {
 
   private JobRow runningStale(String queue, int maxAttempts) {
     JobRow row = client.enqueue(job(queue, maxAttempts));
-    JobRow run = client.claim(queue, 1, Duration.ofMinutes(10), "w1").get(0);
+    JobRow run = client.leases().claim(queue, 1, Duration.ofMinutes(10), "w1").get(0);
     assertThat(run.id()).isEqualTo(row.id());
     db.backdateHeartbeat(row.id(), Duration.ofMinutes(5));
     return run;
@@ -103,7 +103,7 @@ class UniqueClaimsMaintenanceTest {
   @Test
   void expiredDeadlineAndCallbackRescuesKeepTheClaim() throws Exception {
     JobRow deadline = client.enqueue(job("dl", 5));
-    client.claim("dl", 1, Duration.ofMinutes(10), "w1");
+    client.leases().claim("dl", 1, Duration.ofMinutes(10), "w1");
     db.backdateDeadline(deadline.id(), Duration.ofHours(1));
     new RescueExpiredDeadlinesBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
     assertThat(client.operator().getJob(deadline.id()).orElseThrow().state())
@@ -112,9 +112,9 @@ class UniqueClaimsMaintenanceTest {
 
     NewJob parked = NewJob.builder("sync").queue("cb").uniqueKey("parked").maxAttempts(5).build();
     JobRow cb = client.enqueue(parked);
-    JobRow run = client.claim("cb", 1, Duration.ofMinutes(10), "w1").get(0);
-    client.registerCallback(run.lease(), Duration.ofMinutes(1)).orElseThrow();
-    client.parkForCallback(run.lease());
+    JobRow run = client.leases().claim("cb", 1, Duration.ofMinutes(10), "w1").get(0);
+    client.leases().registerCallback(run, Duration.ofMinutes(1)).orElseThrow();
+    client.leases().parkForCallback(run);
     refusedNaming(parked, cb.id());
     db.backdateCallbackTimeout(cb.id(), Duration.ofMinutes(2));
     new RescueExpiredCallbacksBranch(Duration.ofSeconds(30), 100, 5, TIMEOUT).run(ctx);
@@ -152,11 +152,13 @@ class UniqueClaimsMaintenanceTest {
         new PromoteScheduledBranch(Duration.ofMillis(250), 10, 3, TIMEOUT);
     try {
       for (int round = 0; round < 30; round++) {
-        JobRow run = client.claim("move", 1, Duration.ofMinutes(10), "w1").get(0);
-        client.retry(
-            run.lease(),
-            Instant.now().plusSeconds(600),
-            JobError.of(round + 1, new Exception("again")));
+        JobRow run = client.leases().claim("move", 1, Duration.ofMinutes(10), "w1").get(0);
+        client
+            .leases()
+            .retry(
+                run,
+                Instant.now().plusSeconds(600),
+                JobError.of(round + 1, new Exception("again")));
         db.backdateRunAt(holder.id(), Duration.ofHours(1));
         promote.run(ctx);
       }
@@ -183,7 +185,7 @@ class UniqueClaimsMaintenanceTest {
             .unique(untilCleanup)
             .build();
     JobRow first = client.enqueue(once);
-    client.complete(client.claim("once", 1, Duration.ofMinutes(10), "w1").get(0).lease());
+    client.leases().complete(client.leases().claim("once", 1, Duration.ofMinutes(10), "w1").get(0));
     refusedNaming(once, first.id());
     db.update(
         "UPDATE awa.jobs SET finalized_at = now() - interval '2 days' WHERE id = ?", first.id());

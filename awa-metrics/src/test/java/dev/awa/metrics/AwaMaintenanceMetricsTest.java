@@ -214,7 +214,7 @@ class AwaMaintenanceMetricsTest {
     AwaClient client = AwaClient.create(db.dataSource());
     client.enqueue(NewJob.builder("k").queue("rq").maxAttempts(1).build());
     client.enqueue(NewJob.builder("k").queue("rq").build());
-    List<JobRow> claimed = client.claim("rq", 2, Duration.ofHours(1), "dead-worker");
+    List<JobRow> claimed = client.leases().claim("rq", 2, Duration.ofHours(1), "dead-worker");
     assertThat(claimed).hasSize(2);
     db.backdateAllHeartbeats(Duration.ofMinutes(10));
     PrometheusMeterRegistry registry = registry();

@@ -310,10 +310,10 @@ class DashboardApiTest {
     assertThat(csrf.post("/api/queues/mail/pause", "").json().get("applied").asBoolean()).isTrue();
     assertThat(db.queryLong("SELECT count(*) FROM awa.queue_meta WHERE queue = 'mail' AND paused"))
         .isEqualTo(1);
-    assertThat(client.claim("mail", 10, java.time.Duration.ofMinutes(1), "t")).isEmpty();
+    assertThat(client.leases().claim("mail", 10, java.time.Duration.ofMinutes(1), "t")).isEmpty();
     assertThat(queue(http.get("/api/overview").json(), "mail").get("paused").asBoolean()).isTrue();
     csrf.post("/api/queues/mail/resume", "");
-    assertThat(client.claim("mail", 10, java.time.Duration.ofMinutes(1), "t")).hasSize(1);
+    assertThat(client.leases().claim("mail", 10, java.time.Duration.ofMinutes(1), "t")).hasSize(1);
     // Queue names travel percent-encoded in the path.
     assertThat(csrf.post("/api/queues/a%20b%2Fc/pause", "").json().get("target").asText())
         .isEqualTo("a b/c");

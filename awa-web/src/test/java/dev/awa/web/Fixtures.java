@@ -33,14 +33,16 @@ final class Fixtures {
 
   JobRow completed(String queue, String kind) {
     JobRow job = available(queue, kind);
-    client.complete(claim(job));
+    client.leases().complete(claim(job));
     return client.operator().getJob(job.id()).orElseThrow();
   }
 
   JobRow failed(String queue, String kind, String message) {
     JobRow job = client.enqueue(NewJob.builder(kind).queue(queue).maxAttempts(1).build());
-    client.fail(
-        claim(job), new JobError(1, Instant.now(), "java.lang.IllegalStateException", message));
+    client
+        .leases()
+        .fail(
+            claim(job), new JobError(1, Instant.now(), "java.lang.IllegalStateException", message));
     return client.operator().getJob(job.id()).orElseThrow();
   }
 
@@ -51,18 +53,19 @@ final class Fixtures {
   }
 
   /** Claims {@code job}; any other job of its queue claimed on the way is handed back. */
-  private dev.awa.core.JobLease claim(JobRow job) {
-    List<JobRow> claimed = client.claim(job.queue(), 1000, Duration.ofMinutes(5), "fixtures");
-    dev.awa.core.JobLease mine = null;
-    List<dev.awa.core.JobLease> others = new java.util.ArrayList<>();
+  private JobRow claim(JobRow job) {
+    List<JobRow> claimed =
+        client.leases().claim(job.queue(), 1000, Duration.ofMinutes(5), "fixtures");
+    JobRow mine = null;
+    List<JobRow> others = new java.util.ArrayList<>();
     for (JobRow r : claimed) {
       if (r.id() == job.id()) {
-        mine = r.lease();
+        mine = r;
       } else {
-        others.add(r.lease());
+        others.add(r);
       }
     }
-    client.handBack(others);
+    client.leases().handBack(others);
     if (mine == null) {
       throw new IllegalStateException("job " + job.id() + " was not claimable");
     }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  *       shape (primary key and partial dequeue index) — the practical limit;
  *   <li>{@code ceiling_awa_indexes}: the same loop over the same table plus awa.jobs's heartbeat,
  *       deadline and cleanup indexes — what the schema costs before any Awa code runs;
- *   <li>{@code claim_api}: {@link AwaClient#claim} + {@link AwaClient#completeMany} over awa.jobs
+ *   <li>{@code claim_api}: {@code client.leases().claim} + {@code completeMany} over awa.jobs
  *       ({@link ClaimApiDrain}), the claim API without the worker runtime.
  * </ul>
  *

@@ -1,8 +1,8 @@
 package dev.awa.bench.scenario;
 
 import dev.awa.core.AwaClient;
-import dev.awa.core.JobLease;
 import dev.awa.core.JobRow;
+import dev.awa.core.LeaseClient;
 import dev.awa.core.NewJob;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * awa-core's claim API without the worker runtime: what a hand-written worker loop would do, {@link
- * AwaClient#claim} then {@link AwaClient#completeMany} per batch, over {@code awa.jobs}. Jobs are
- * loaded through {@link AwaClient#enqueueMany} (COPY), as an application would enqueue them.
+ * LeaseClient#claim} then {@link LeaseClient#completeMany} per batch, over {@code awa.jobs}. Jobs
+ * are loaded through {@link AwaClient#enqueueMany} (COPY), as an application would enqueue them.
  */
 final class ClaimApiDrain implements DrainPath {
   private static final Duration DEADLINE = Duration.ofMinutes(10);
@@ -31,7 +31,7 @@ final class ClaimApiDrain implements DrainPath {
 
   @Override
   public String label() {
-    return "AwaClient.claim + completeMany";
+    return "LeaseClient.claim + completeMany";
   }
 
   @Override
@@ -58,18 +58,16 @@ final class ClaimApiDrain implements DrainPath {
     String workerId = "awa-bench-" + thread;
     while (true) {
       long t0 = System.nanoTime();
-      List<JobRow> rows = client.claim(queue, batchSize, DEADLINE, workerId);
+      List<JobRow> rows = client.leases().claim(queue, batchSize, DEADLINE, workerId);
       long t1 = System.nanoTime();
       r.claimTook(t1 - t0);
       if (rows.isEmpty()) {
         return;
       }
-      List<JobLease> leases = new ArrayList<>(rows.size());
       for (JobRow row : rows) {
         r.ledger().claimed(row.id());
-        leases.add(row.lease());
       }
-      for (long id : client.completeMany(leases)) {
+      for (long id : client.leases().completeMany(rows)) {
         r.ledger().completed(id);
       }
       r.completeTook(System.nanoTime() - t1);

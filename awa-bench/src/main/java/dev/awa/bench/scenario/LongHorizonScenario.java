@@ -6,7 +6,6 @@ import dev.awa.bench.Scenario;
 import dev.awa.bench.ScenarioResult;
 import dev.awa.core.AwaClient;
 import dev.awa.core.AwaRuntime;
-import dev.awa.core.JobLease;
 import dev.awa.core.JobResult;
 import dev.awa.core.JobRow;
 import dev.awa.core.NewJob;
@@ -562,7 +561,8 @@ public final class LongHorizonScenario implements Scenario {
   /** A ghost claim: enqueued into a queue nobody works, claimed here, moved to the work queue. */
   private static JobRow ghostClaim(AwaClient client) {
     client.enqueue(NewJob.builder("lh").queue(GHOST_QUEUE).maxAttempts(25).build());
-    List<JobRow> rows = client.claim(GHOST_QUEUE, 1, Duration.ofHours(1), "awa-bench-ghost");
+    List<JobRow> rows =
+        client.leases().claim(GHOST_QUEUE, 1, Duration.ofHours(1), "awa-bench-ghost");
     if (rows.isEmpty()) {
       throw new IllegalStateException("ghost claim found nothing");
     }
@@ -597,9 +597,8 @@ public final class LongHorizonScenario implements Scenario {
 
   private static long injectCallback(AwaClient client, DataSource pool) throws SQLException {
     JobRow row = ghostClaim(client);
-    JobLease lease = row.lease();
-    client.registerCallback(lease, Duration.ofHours(1));
-    client.parkForCallback(lease);
+    client.leases().registerCallback(row, Duration.ofHours(1));
+    client.leases().parkForCallback(row);
     update(
         pool,
         "WITH u AS (UPDATE awa.jobs SET queue = ?, callback_timeout_at = clock_timestamp() WHERE"

@@ -154,55 +154,52 @@ public final class LeaseSql {
       """;
 
   /**
-   * Retry due now: the row stays in awa.jobs, available at once, and idle workers are woken. Index:
-   * {@code jobs_pkey}. Parameters: errors json, id, lease.
+   * Retry or snooze: the attempt gets another run at {@code run_at}, and the database clock decides
+   * where it waits. Due now ({@code run_at <= now()}): the row stays in awa.jobs, available at once
+   * with {@code run_at = now()}, and idle workers are woken. Later: the row moves to
+   * awa.scheduled_jobs (the promoter brings it back when due) in the same statement, so it is never
+   * in both tables or in neither. The two data-modifying CTEs have exclusive predicates on {@code
+   * p.due}, so at most one of them touches the row. A retry is stored {@code retryable} with its
+   * error appended; a snooze {@code scheduled} with its attempt not counted.
+   *
+   * <p>The run-at is either bound ({@code retry} at an instant the caller chose) or computed from a
+   * delay on the database clock ({@code snooze}): one clock rule for due vs scheduled, as in
+   * enqueue (adr/0006). Index: {@code jobs_pkey}. Parameters: run_at (or null), delay millis (used
+   * when run_at is null), errors json to append ({@code []} for none), state for the scheduled
+   * table ({@code retryable} / {@code scheduled}), uncount attempt (boolean), id, lease, id, lease.
    */
-  static final String RETRY_NOW =
+  static final String RESCHEDULE =
       """
-      WITH r AS (
-        UPDATE awa.jobs SET state = 'available', run_at = now(), errors = errors || ?::jsonb
-        WHERE id = ? AND run_lease = ? AND state = 'running'
-        RETURNING queue)
-      SELECT pg_notify('awa_job_available', queue) FROM r
-      """;
-
-  /**
-   * Retry or snooze later: the row moves to awa.scheduled_jobs (the promoter brings it back when
-   * due) in one statement, so it is never in both tables or in neither. A retry is stored {@code
-   * retryable} with its error appended; a snooze {@code scheduled} with its attempt not counted.
-   * Index: {@code jobs_pkey}. Parameters: id, lease, state ({@code retryable} / {@code scheduled}),
-   * uncount attempt (boolean), run_at, errors json to append ({@code []} for none).
-   */
-  static final String MOVE_TO_SCHEDULED =
-      """
-      WITH moved AS (
-        DELETE FROM awa.jobs WHERE id = ? AND run_lease = ? AND state = 'running'
-        RETURNING *)
-      INSERT INTO awa.scheduled_jobs (id, kind, queue, args, state, priority, attempt,
-          max_attempts, run_at, created_at, attempted_at, heartbeat_at, deadline_at,
-          finalized_at, errors, metadata, tags, unique_key, unique_states, run_lease,
-          callback_id, callback_timeout_at, attempted_by, original_priority, unique_claim)
-      SELECT id, kind, queue, args, ?::text, priority,
-          CASE WHEN ?::boolean THEN greatest(attempt - 1, 0) ELSE attempt END,
-          max_attempts, ?::timestamptz, created_at, attempted_at, heartbeat_at, deadline_at,
-          finalized_at, errors || ?::jsonb, metadata, tags, unique_key, unique_states, run_lease,
-          callback_id, callback_timeout_at, attempted_by, original_priority, unique_claim
-      FROM moved
-      RETURNING id
-      """;
-
-  /**
-   * Snooze now: available again at once, the attempt not counted. Index: {@code jobs_pkey}.
-   * Parameters: id, lease.
-   */
-  static final String SNOOZE_NOW =
-      """
-      WITH r AS (
-        UPDATE awa.jobs SET state = 'available', run_at = now(),
-            attempt = greatest(attempt - 1, 0)
-        WHERE id = ? AND run_lease = ? AND state = 'running'
-        RETURNING queue)
-      SELECT pg_notify('awa_job_available', queue) FROM r
+      WITH p AS (
+        SELECT t.run_at, t.run_at <= now() AS due, t.errors, t.state, t.uncount
+        FROM (SELECT coalesce(?::timestamptz, now() + ?::bigint * interval '1 millisecond') AS run_at,
+                     ?::jsonb AS errors, ?::text AS state, ?::boolean AS uncount) t),
+      now_due AS (
+        UPDATE awa.jobs j SET state = 'available', run_at = now(), errors = j.errors || p.errors,
+            attempt = CASE WHEN p.uncount THEN greatest(j.attempt - 1, 0) ELSE j.attempt END
+        FROM p
+        WHERE p.due AND j.id = ? AND j.run_lease = ? AND j.state = 'running'
+        RETURNING j.queue),
+      moved AS (
+        DELETE FROM awa.jobs j USING p
+        WHERE NOT p.due AND j.id = ? AND j.run_lease = ? AND j.state = 'running'
+        RETURNING j.*),
+      scheduled AS (
+        INSERT INTO awa.scheduled_jobs (id, kind, queue, args, state, priority, attempt,
+            max_attempts, run_at, created_at, attempted_at, heartbeat_at, deadline_at,
+            finalized_at, errors, metadata, tags, unique_key, unique_states, run_lease,
+            callback_id, callback_timeout_at, attempted_by, original_priority, unique_claim)
+        SELECT m.id, m.kind, m.queue, m.args, p.state, m.priority,
+            CASE WHEN p.uncount THEN greatest(m.attempt - 1, 0) ELSE m.attempt END,
+            m.max_attempts, p.run_at, m.created_at, m.attempted_at, m.heartbeat_at, m.deadline_at,
+            m.finalized_at, m.errors || p.errors, m.metadata, m.tags, m.unique_key,
+            m.unique_states, m.run_lease, m.callback_id, m.callback_timeout_at, m.attempted_by,
+            m.original_priority, m.unique_claim
+        FROM moved m, p
+        RETURNING id)
+      SELECT n.queue FROM (SELECT queue, pg_notify('awa_job_available', queue) FROM now_due) n
+      UNION ALL
+      SELECT NULL FROM scheduled
       """;
 
   /**
@@ -344,46 +341,40 @@ public final class LeaseSql {
     return withErrors(c, CANCEL, lease, errorsJson);
   }
 
-  /** Makes the job available again now, {@code errorsJson} appended, and wakes workers. */
-  public static boolean retryNow(Connection c, JobLease lease, String errorsJson)
+  /**
+   * Schedules another attempt at {@code runAt} with {@code errorsJson} appended: available at once
+   * when the database clock says it is due, else moved to the scheduled table.
+   */
+  public static boolean retry(Connection c, JobLease lease, Instant runAt, String errorsJson)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(RETRY_NOW)) {
-      ps.setString(1, errorsJson);
-      ps.setLong(2, lease.id());
-      ps.setLong(3, lease.runLease());
-      return returnsRow(ps);
-    }
+    return reschedule(c, lease, runAt, 0, errorsJson, "retryable", false);
   }
 
-  /** Moves the job to the scheduled table until {@code runAt}, {@code errorsJson} appended. */
-  public static boolean retryLater(Connection c, JobLease lease, Instant runAt, String errorsJson)
-      throws SQLException {
-    return moveToScheduled(c, lease, "retryable", false, runAt, errorsJson);
+  /**
+   * Puts the job back for {@code delayMillis} on the database clock without counting the attempt:
+   * available at once for 0.
+   */
+  public static boolean snooze(Connection c, JobLease lease, long delayMillis) throws SQLException {
+    return reschedule(c, lease, null, delayMillis, "[]", "scheduled", true);
   }
 
-  /** Makes the job available again now without counting the attempt, and wakes workers. */
-  public static boolean snoozeNow(Connection c, JobLease lease) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SNOOZE_NOW)) {
-      bindLease(ps, 1, lease);
-      return returnsRow(ps);
-    }
-  }
-
-  /** Moves the job to the scheduled table until {@code runAt} without counting the attempt. */
-  public static boolean snoozeLater(Connection c, JobLease lease, Instant runAt)
+  private static boolean reschedule(
+      Connection c,
+      JobLease lease,
+      Instant runAt,
+      long delayMillis,
+      String errors,
+      String state,
+      boolean uncount)
       throws SQLException {
-    return moveToScheduled(c, lease, "scheduled", true, runAt, "[]");
-  }
-
-  private static boolean moveToScheduled(
-      Connection c, JobLease lease, String state, boolean uncount, Instant runAt, String errors)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(MOVE_TO_SCHEDULED)) {
-      bindLease(ps, 1, lease);
-      ps.setString(3, state);
-      ps.setBoolean(4, uncount);
-      PgTime.bind(ps, 5, runAt);
-      ps.setString(6, errors);
+    try (PreparedStatement ps = c.prepareStatement(RESCHEDULE)) {
+      PgTime.bind(ps, 1, runAt); // null: run_at is now() + the delay
+      ps.setLong(2, delayMillis);
+      ps.setString(3, errors);
+      ps.setString(4, state);
+      ps.setBoolean(5, uncount);
+      bindLease(ps, 6, lease);
+      bindLease(ps, 8, lease);
       return returnsRow(ps);
     }
   }

@@ -622,15 +622,6 @@ public final class MaintenanceSql {
       WHERE instance_id <> ? AND last_seen_at < now() - ? * interval '1 millisecond'
       """;
 
-  /**
-   * Removes this process's row when the last of its runtime and maintenance service closes. By
-   * primary key. Parameter: instance id.
-   */
-  static final String DELETE_INSTANCE =
-      """
-      DELETE FROM awa.runtime_instances WHERE instance_id = ?
-      """;
-
   /** One row per branch, upserted by primary key (branch). */
   static final String UPSERT_BRANCH_STATUS =
       """
@@ -711,14 +702,6 @@ public final class MaintenanceSql {
   /** Clears {@code instanceId}'s leader flag. */
   public static void clearLeaderFlag(Connection c, String instanceId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(CLEAR_OWN_LEADER_FLAG)) {
-      ps.setString(1, instanceId);
-      ps.executeUpdate();
-    }
-  }
-
-  /** Removes {@code instanceId}'s row. */
-  public static void deleteInstance(Connection c, String instanceId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(DELETE_INSTANCE)) {
       ps.setString(1, instanceId);
       ps.executeUpdate();
     }
