@@ -19,7 +19,8 @@ module dev.awa.core {
   exports dev.awa.core.internal to
       dev.awa.maintenance,
       dev.awa.web,
-      dev.awa.cli;
+      dev.awa.cli,
+      dev.awa.spring;
   exports dev.awa.core.internal.store to
       dev.awa.maintenance,
       dev.awa.web,

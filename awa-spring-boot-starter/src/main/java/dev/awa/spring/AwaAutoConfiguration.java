@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awa.core.AwaClient;
 import dev.awa.core.AwaListener;
 import dev.awa.core.AwaRuntime;
+import dev.awa.core.internal.ProcessIdentity;
 import dev.awa.maintenance.MaintenanceListener;
 import dev.awa.maintenance.MaintenanceService;
 import dev.awa.maintenance.PeriodicJob;
 import dev.awa.metrics.AwaMetrics;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,17 +189,11 @@ public class AwaAutoConfiguration {
         phase, props.getRuntime().getDrainTimeout(), props.getMaintenance().getShutdownTimeout());
   }
 
+  /**
+   * A new id per application context (two contexts in one JVM are two applications, each with its
+   * own runtime_instances row); shared by the context's runtime and maintenance service.
+   */
   private static String defaultInstanceId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      host = "unknown-host";
-    }
-    return host
-        + "-"
-        + ProcessHandle.current().pid()
-        + "-"
-        + UUID.randomUUID().toString().substring(0, 8);
+    return ProcessIdentity.newInstanceId();
   }
 }

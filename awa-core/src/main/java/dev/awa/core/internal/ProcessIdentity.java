@@ -10,12 +10,7 @@ import java.util.UUID;
  */
 public final class ProcessIdentity {
   private static final String HOSTNAME = lookUpHostname();
-  private static final String INSTANCE_ID =
-      HOSTNAME
-          + "-"
-          + ProcessHandle.current().pid()
-          + "-"
-          + UUID.randomUUID().toString().substring(0, 8);
+  private static final String INSTANCE_ID = newInstanceId();
 
   private ProcessIdentity() {}
 
@@ -27,6 +22,18 @@ public final class ProcessIdentity {
   /** {@code hostname-pid-random}: the same value for every caller in this process. */
   public static String instanceId() {
     return INSTANCE_ID;
+  }
+
+  /**
+   * A fresh id of the same form, {@code hostname-pid-random}, for a caller that must not share the
+   * process's (the Spring Boot starter gives each application context its own).
+   */
+  public static String newInstanceId() {
+    return HOSTNAME
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   private static String lookUpHostname() {
