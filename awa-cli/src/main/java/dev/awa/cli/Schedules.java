@@ -1,38 +1,24 @@
 package dev.awa.cli;
 
+import dev.awa.core.internal.store.StatusSql;
 import dev.awa.maintenance.CronAdmin;
 import dev.awa.maintenance.CronSchedule;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Periodic jobs as {@code awa cron list} and {@code awa status} show them: each schedule from
- * {@link CronAdmin#list()} plus whether a live runtime registers its kind. Schedules outlive the
- * process that declared them, so a later unrelated process may keep firing one whose jobs then fail
- * with "no worker registered"; that flag is how an operator finds them.
+ * {@link CronAdmin#list()} plus whether a live runtime registers its kind ({@link
+ * StatusSql#LIVE_RUNTIME_KINDS}). Schedules outlive the process that declared them, so a later
+ * unrelated process may keep firing one whose jobs then fail with "no worker registered"; that flag
+ * is how an operator finds them.
  */
 final class Schedules {
-  /**
-   * Kinds registered by runtimes seen within their own heartbeat staleness (AwaRuntime records its
-   * kinds in {@code info.kinds} of its {@code awa.runtime_instances} row).
-   */
-  static final String LIVE_KINDS =
-      """
-      SELECT DISTINCT kind
-        FROM awa.runtime_instances,
-             jsonb_array_elements_text(coalesce(info -> 'kinds', '[]'::jsonb)) AS kind
-       WHERE last_seen_at > now() - make_interval(
-                 secs => coalesce((info ->> 'heartbeat_staleness_ms')::float8, 30000) / 1000)
-      """;
-
   /**
    * One schedule.
    *
@@ -63,7 +49,7 @@ final class Schedules {
   static List<Schedule> list(Database db) throws SQLException {
     Set<String> live;
     try (Connection c = db.dataSource().getConnection()) {
-      live = liveKinds(c);
+      live = StatusSql.liveRuntimeKinds(c);
     }
     List<Schedule> out = new ArrayList<>();
     for (CronSchedule s : new CronAdmin(db.dataSource()).list()) {
@@ -80,17 +66,6 @@ final class Schedules {
               live.contains(s.kind())));
     }
     return out;
-  }
-
-  private static Set<String> liveKinds(Connection c) throws SQLException {
-    Set<String> kinds = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(LIVE_KINDS);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        kinds.add(rs.getString(1));
-      }
-    }
-    return kinds;
   }
 
   /** The table, then one warning line per schedule whose kind nobody works. */

@@ -3,10 +3,10 @@ package dev.awa.web;
 import dev.awa.core.AwaClient;
 import dev.awa.core.JobRow;
 import dev.awa.core.internal.Jdbc;
+import dev.awa.core.internal.store.DashboardSql;
+import dev.awa.core.internal.store.DashboardSql.FailedJobFilter;
+import dev.awa.core.internal.store.OperatorSql;
 import dev.awa.maintenance.CronAdmin;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongPredicate;
@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * Every state-changing action of the dashboard. Job and queue actions go through {@link
  * AwaClient}'s operator API and periodic jobs through {@link CronAdmin}, so they are fenced the
  * same way as everywhere else (retry only matches a finished row, cancel only an unfinished one).
- * Deleting is the one action the operator API has no method for: a single statement that matches
- * only terminal rows. Each action is logged to {@value #AUDIT_LOGGER} with who asked.
+ * Deleting and the failed-job sweeps are the actions the operator API has no method for; their
+ * statements are awa-core's {@link OperatorSql#deleteFinishedJob} (matches only terminal rows) and
+ * {@link DashboardSql}. Each action is logged to {@value #AUDIT_LOGGER} with who asked.
  */
 final class DashboardActions {
   static final String AUDIT_LOGGER = "dev.awa.web.audit";
@@ -28,10 +29,6 @@ final class DashboardActions {
   static final int BATCH = 500;
 
   private static final Logger audit = LoggerFactory.getLogger(AUDIT_LOGGER);
-
-  static final String DELETE_TERMINAL =
-      "DELETE FROM awa.jobs WHERE id = ? AND state IN ('completed', 'failed', 'cancelled')"
-          + " RETURNING id";
 
   private final DataSource dataSource;
   private final AwaClient client;
@@ -118,37 +115,15 @@ final class DashboardActions {
 
   private boolean deleteQuietly(long id) {
     return Jdbc.withConnection(
-        dataSource,
-        "dashboard delete",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(DELETE_TERMINAL)) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next();
-            }
-          }
-        });
+        dataSource, "dashboard delete", c -> OperatorSql.deleteFinishedJob(c, id));
   }
 
   /** Failed jobs matching the filter, counted up to {@code maxBulk + 1} (never the whole table). */
   long countFailed(String queue, String kind) {
-    String sql =
-        "SELECT count(*) FROM (SELECT 1 FROM awa.jobs WHERE state = 'failed'"
-            + filter(queue, kind)
-            + " LIMIT ?) AS capped";
     return Jdbc.withConnection(
         dataSource,
         "dashboard count failed",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bind(ps, 1, queue, kind);
-            ps.setInt(i, maxBulk + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
+        c -> DashboardSql.countFailedJobs(c, new FailedJobFilter(queue, kind), maxBulk + 1));
   }
 
   /**
@@ -185,10 +160,7 @@ final class DashboardActions {
   /** Deletes failed jobs of the filter in batches, at most {@code expected}. */
   ActionResult discardFailed(String queue, String kind, long expected, String actor) {
     long limit = Math.min(expected, maxBulk);
-    String sql =
-        "DELETE FROM awa.jobs WHERE id IN (SELECT id FROM awa.jobs WHERE state = 'failed'"
-            + filter(queue, kind)
-            + " ORDER BY id LIMIT ?) AND state = 'failed'";
+    FailedJobFilter filter = new FailedJobFilter(queue, kind);
     long deleted = 0;
     while (deleted < limit) {
       int batch = (int) Math.min(BATCH, limit - deleted);
@@ -196,13 +168,7 @@ final class DashboardActions {
           Jdbc.withConnection(
               dataSource,
               "dashboard discard failed",
-              c -> {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                  int i = bind(ps, 1, queue, kind);
-                  ps.setInt(i, batch);
-                  return ps.executeUpdate();
-                }
-              });
+              c -> DashboardSql.deleteFailedJobs(c, filter, batch));
       deleted += n;
       if (n < batch) {
         break;
@@ -219,27 +185,10 @@ final class DashboardActions {
   }
 
   private List<Long> failedIds(String queue, String kind, long after, int limit) {
-    String sql =
-        "SELECT id FROM awa.jobs WHERE state = 'failed'"
-            + filter(queue, kind)
-            + " AND id > ? ORDER BY id LIMIT ?";
     return Jdbc.withConnection(
         dataSource,
         "dashboard failed ids",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = bind(ps, 1, queue, kind);
-            ps.setLong(i++, after);
-            ps.setInt(i, limit);
-            List<Long> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(rs.getLong(1));
-              }
-            }
-            return out;
-          }
-        });
+        c -> DashboardSql.failedJobIdsAfter(c, new FailedJobFilter(queue, kind), after, limit));
   }
 
   ActionResult pauseQueue(String queue, String actor) {
@@ -277,21 +226,6 @@ final class DashboardActions {
       throw HttpError.notFound("periodic job " + name);
     }
     return ActionResult.one(action, name, true, name + " " + verb);
-  }
-
-  private static String filter(String queue, String kind) {
-    return (queue == null ? "" : " AND queue = ?") + (kind == null ? "" : " AND kind = ?");
-  }
-
-  private static int bind(PreparedStatement ps, int i, String queue, String kind)
-      throws java.sql.SQLException {
-    if (queue != null) {
-      ps.setString(i++, queue);
-    }
-    if (kind != null) {
-      ps.setString(i++, kind);
-    }
-    return i;
   }
 
   private static String target(String queue, String kind) {

@@ -7,6 +7,7 @@ import dev.awa.core.AwaClient;
 import dev.awa.core.InvalidArgumentException;
 import dev.awa.core.InvalidJobException;
 import dev.awa.core.JobRow;
+import dev.awa.core.internal.store.StatusSql.JobListQuery;
 import dev.awa.maintenance.CronAdmin;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -184,7 +185,7 @@ final class DashboardHandler implements HttpHandler {
           main = JobDetailPage.main(job, PLAIN_JSON, ctx);
         } else if (s.size() == 1) {
           title = "Jobs";
-          JobQuery q = JobQuery.from(ex.params());
+          JobListQuery q = JobQuery.from(ex.params());
           main = JobsPage.main(queries.jobs(q), q, ctx);
         } else {
           throw HttpError.notFound("page");

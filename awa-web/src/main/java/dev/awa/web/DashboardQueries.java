@@ -2,8 +2,11 @@ package dev.awa.web;
 
 import dev.awa.core.JobRow;
 import dev.awa.core.internal.Jdbc;
-import dev.awa.core.internal.store.JobRows;
+import dev.awa.core.internal.store.DashboardSql;
+import dev.awa.core.internal.store.DashboardSql.FinishedInMinute;
+import dev.awa.core.internal.store.DashboardSql.LeaderTermRow;
 import dev.awa.core.internal.store.StatusSql;
+import dev.awa.core.internal.store.StatusSql.JobListQuery;
 import dev.awa.core.internal.store.StatusSql.MaintenanceBranchRow;
 import dev.awa.core.internal.store.StatusSql.RuntimeInstanceRow;
 import dev.awa.web.Views.Health;
@@ -13,11 +16,8 @@ import dev.awa.web.Views.Overview;
 import dev.awa.web.Views.QueueView;
 import dev.awa.web.Views.ThroughputPoint;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +26,9 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * Every read of the dashboard. Jobs live in two tables with the same columns (awa.jobs and
- * awa.scheduled_jobs), so job reads cover both. States are SQL literals, never parameters, so
- * PostgreSQL can match the partial indexes defined on them; user input is always bound.
+ * Every read of the dashboard, shaped into its views. The statements are awa-core's store: the
+ * status reads it shares with {@code awa status} ({@link StatusSql}, the job list included) and its
+ * own ({@link DashboardSql}); this class only runs them on one connection and assembles the pages.
  */
 final class DashboardQueries {
   /** Minutes of completed/failed history on the overview chart. */
@@ -39,28 +39,6 @@ final class DashboardQueries {
    * refresh_admin_metadata's default interval (60 s), which is what refreshes it.
    */
   static final double LEADER_STALE_SECONDS = 180;
-
-  /** Finished rows of the last minutes, per queue and minute: walks jobs_finalized_idx. */
-  static final String THROUGHPUT =
-      """
-      SELECT queue, date_trunc('minute', finalized_at) AS minute,
-             count(*) FILTER (WHERE state = 'completed') AS completed,
-             count(*) FILTER (WHERE state = 'failed') AS failed
-        FROM awa.jobs
-       WHERE state IN ('completed', 'failed')
-         AND finalized_at >= date_trunc('minute', now()) - (? - 1) * interval '1 minute'
-       GROUP BY queue, minute
-      """;
-
-  static final String NOW = "SELECT now() AS now";
-
-  static final String LEADER_TERMS =
-      """
-      SELECT instance_id, hostname, leader_since, last_seen_at
-        FROM awa.leader_history
-       ORDER BY leader_since DESC
-       LIMIT 20
-      """;
 
   private final DataSource dataSource;
 
@@ -73,7 +51,7 @@ final class DashboardQueries {
         dataSource,
         "dashboard overview",
         c -> {
-          Instant now = now(c);
+          Instant now = StatusSql.now(c);
           List<ThroughputPoint> throughput = new ArrayList<>();
           Map<String, long[]> recentByQueue = new TreeMap<>();
           throughput(c, now, throughput, recentByQueue);
@@ -93,7 +71,7 @@ final class DashboardQueries {
         dataSource,
         "dashboard maintenance",
         c -> {
-          Instant now = now(c);
+          Instant now = StatusSql.now(c);
           List<RuntimeInstanceRow> instances = StatusSql.runtimeInstances(c);
           List<MaintenanceBranchRow> branches = StatusSql.maintenanceBranches(c);
           String layout = null;
@@ -104,14 +82,6 @@ final class DashboardQueries {
           Health health = health(instances, branches, now);
           return new Maintenance(layout, branches, leaderTerms(c, health.leader()), health);
         });
-  }
-
-  private static Instant now(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(NOW);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getObject("now", OffsetDateTime.class).toInstant();
-    }
   }
 
   /** The queue health {@code awa status} shows too ({@link StatusSql#queues}), plus recent work. */
@@ -132,23 +102,15 @@ final class DashboardQueries {
         now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
             .minusSeconds(60L * (THROUGHPUT_MINUTES - 1));
     long[][] perMinute = new long[THROUGHPUT_MINUTES][2];
-    try (PreparedStatement ps = c.prepareStatement(THROUGHPUT)) {
-      ps.setInt(1, THROUGHPUT_MINUTES);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Instant minute = rs.getObject("minute", OffsetDateTime.class).toInstant();
-          int slot = (int) ((minute.getEpochSecond() - firstMinute.getEpochSecond()) / 60);
-          long completed = rs.getLong("completed");
-          long failed = rs.getLong("failed");
-          if (slot >= 0 && slot < THROUGHPUT_MINUTES) {
-            perMinute[slot][0] += completed;
-            perMinute[slot][1] += failed;
-          }
-          long[] q = byQueue.computeIfAbsent(rs.getString("queue"), k -> new long[2]);
-          q[0] += completed;
-          q[1] += failed;
-        }
+    for (FinishedInMinute f : DashboardSql.finishedPerQueueAndMinute(c, THROUGHPUT_MINUTES)) {
+      int slot = (int) ((f.minute().getEpochSecond() - firstMinute.getEpochSecond()) / 60);
+      if (slot >= 0 && slot < THROUGHPUT_MINUTES) {
+        perMinute[slot][0] += f.completed();
+        perMinute[slot][1] += f.failed();
       }
+      long[] q = byQueue.computeIfAbsent(f.queue(), k -> new long[2]);
+      q[0] += f.completed();
+      q[1] += f.failed();
     }
     for (int i = 0; i < THROUGHPUT_MINUTES; i++) {
       out.add(
@@ -159,18 +121,14 @@ final class DashboardQueries {
   private static List<Views.LeaderTerm> leaderTerms(Connection c, String liveLeader)
       throws SQLException {
     List<Views.LeaderTerm> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(LEADER_TERMS);
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        String id = rs.getString("instance_id");
-        out.add(
-            new Views.LeaderTerm(
-                id,
-                rs.getString("hostname"),
-                JobRows.instant(rs, "leader_since"),
-                JobRows.instant(rs, "last_seen_at"),
-                out.isEmpty() && id.equals(liveLeader)));
-      }
+    for (LeaderTermRow t : DashboardSql.recentLeaderTerms(c)) {
+      out.add(
+          new Views.LeaderTerm(
+              t.instanceId(),
+              t.hostname(),
+              t.leaderSince(),
+              t.lastSeenAt(),
+              out.isEmpty() && t.instanceId().equals(liveLeader)));
     }
     return out;
   }
@@ -221,30 +179,16 @@ final class DashboardQueries {
   // ---------------------------------------------------------------- jobs
 
   /**
-   * One page of jobs: per table that can hold a match, a keyset-limited walk of the primary key,
-   * then merged in the same order. {@code limit + 1} rows are read to know whether a next page
-   * exists without counting.
+   * One page of jobs ({@link StatusSql#listJobs}: per table that can hold a match, a keyset-limited
+   * walk of the primary key, then merged in the same order). {@code limit + 1} rows are read to
+   * know whether a next page exists without counting.
    */
-  JobPage jobs(JobQuery q) {
+  JobPage jobs(JobListQuery q) {
     return Jdbc.withConnection(
         dataSource,
         "dashboard jobs",
         c -> {
-          List<JobRow> rows = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(jobsSql(q))) {
-            int i = 1;
-            int tables = (q.readsJobsTable() ? 1 : 0) + (q.readsScheduledTable() ? 1 : 0);
-            for (int t = 0; t < tables; t++) {
-              i = bindFilter(ps, i, q);
-              ps.setInt(i++, q.limit() + 1);
-            }
-            ps.setInt(i, q.limit() + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                rows.add(JobRows.map(rs));
-              }
-            }
-          }
+          List<JobRow> rows = StatusSql.listJobs(c, q.withLimit(q.limit() + 1));
           Long next = null;
           if (rows.size() > q.limit()) {
             rows = rows.subList(0, q.limit());
@@ -252,69 +196,5 @@ final class DashboardQueries {
           }
           return new JobPage(List.copyOf(rows), next);
         });
-  }
-
-  static String jobsSql(JobQuery q) {
-    List<String> branches = new ArrayList<>();
-    if (q.readsJobsTable()) {
-      branches.add(branch("awa.jobs", q));
-    }
-    if (q.readsScheduledTable()) {
-      branches.add(branch("awa.scheduled_jobs", q));
-    }
-    return "SELECT * FROM ("
-        + String.join(" UNION ALL ", branches)
-        + ") AS matching ORDER BY id "
-        + (q.newestFirst() ? "DESC" : "ASC")
-        + " LIMIT ?";
-  }
-
-  private static String branch(String table, JobQuery q) {
-    List<String> where = new ArrayList<>();
-    if (q.state() != null) {
-      where.add("state = '" + q.state().dbName() + "'");
-    }
-    if (q.queue() != null) {
-      where.add("queue = ?");
-    }
-    if (q.kind() != null) {
-      where.add("kind = ?");
-    }
-    if (q.tag() != null) {
-      where.add("tags @> ARRAY[?]::text[]");
-    }
-    if (q.id() != null) {
-      where.add("id = ?");
-    }
-    if (q.cursor() != null) {
-      where.add(q.newestFirst() ? "id < ?" : "id > ?");
-    }
-    return "(SELECT "
-        + JobRows.SELECT_LIST
-        + " FROM "
-        + table
-        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY id "
-        + (q.newestFirst() ? "DESC" : "ASC")
-        + " LIMIT ?)";
-  }
-
-  private static int bindFilter(PreparedStatement ps, int i, JobQuery q) throws SQLException {
-    if (q.queue() != null) {
-      ps.setString(i++, q.queue());
-    }
-    if (q.kind() != null) {
-      ps.setString(i++, q.kind());
-    }
-    if (q.tag() != null) {
-      ps.setString(i++, q.tag());
-    }
-    if (q.id() != null) {
-      ps.setLong(i++, q.id());
-    }
-    if (q.cursor() != null) {
-      ps.setLong(i++, q.cursor());
-    }
-    return i;
   }
 }

@@ -1,37 +1,27 @@
 package dev.awa.web;
 
 import dev.awa.core.JobState;
+import dev.awa.core.internal.store.StatusSql.JobListQuery;
 import java.util.Locale;
 
 /**
- * One page request of the jobs list: filters, order and a keyset cursor. Jobs are ordered by id,
- * which follows creation time (one sequence for both job tables), so "newest first" is a backward
- * walk of the primary key and the next page starts after the last id seen: no {@code OFFSET} and no
- * count of the whole table.
- *
- * @param queue exact queue name, or null
- * @param kind exact kind, or null
- * @param state one state, or null for all
- * @param tag a tag the job must carry, or null
- * @param id one job id, or null
- * @param newestFirst id descending (default) or ascending
- * @param cursor the last id of the previous page (exclusive), or null for the first page
- * @param limit page size, 1 to {@link #MAX_LIMIT}
+ * Reads one page request of the jobs list from the URL: filters, order and a keyset cursor, as the
+ * store's {@link JobListQuery} (the statement is {@code StatusSql.listJobs}, shared with {@code awa
+ * jobs list}). Jobs are ordered by id, which follows creation time (one sequence for both job
+ * tables), so "newest first" is a backward walk of the primary key and the next page starts after
+ * the last id seen: no {@code OFFSET} and no count of the whole table. Parameters: {@code queue},
+ * {@code kind}, {@code state}, {@code tag}, {@code id} (each optional), {@code order} ({@code
+ * newest}, the default, or {@code oldest}), {@code cursor} (the last id of the previous page) and
+ * {@code limit} (page size, 1 to {@link #MAX_LIMIT}).
  */
-record JobQuery(
-    String queue,
-    String kind,
-    JobState state,
-    String tag,
-    Long id,
-    boolean newestFirst,
-    Long cursor,
-    int limit) {
+final class JobQuery {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 200;
 
+  private JobQuery() {}
+
   /** Reads and checks the parameters; a bad one is a {@link BadRequestException} naming it. */
-  static JobQuery from(Params p) {
+  static JobListQuery from(Params p) {
     String order = p.text("order");
     boolean newestFirst;
     if (order == null || order.equals("newest")) {
@@ -41,7 +31,7 @@ record JobQuery(
     } else {
       throw new BadRequestException("order", "must be 'newest' or 'oldest', was '" + order + "'");
     }
-    return new JobQuery(
+    return new JobListQuery(
         p.text("queue"),
         p.text("kind"),
         state(p.text("state")),
@@ -62,19 +52,5 @@ record JobQuery(
       }
     }
     throw new BadRequestException("state", "unknown state '" + s + "'");
-  }
-
-  /** Rows in this state can only be in awa.scheduled_jobs. */
-  boolean readsScheduledTable() {
-    return state == null || state == JobState.SCHEDULED || state == JobState.RETRYABLE;
-  }
-
-  boolean readsJobsTable() {
-    return state == null || !(state == JobState.SCHEDULED || state == JobState.RETRYABLE);
-  }
-
-  /** The same filter and order, starting after {@code lastId}. */
-  JobQuery after(long lastId) {
-    return new JobQuery(queue, kind, state, tag, id, newestFirst, lastId, limit);
   }
 }

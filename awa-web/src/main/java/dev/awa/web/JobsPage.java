@@ -3,6 +3,7 @@ package dev.awa.web;
 import dev.awa.core.JobError;
 import dev.awa.core.JobRow;
 import dev.awa.core.JobState;
+import dev.awa.core.internal.store.StatusSql.JobListQuery;
 import dev.awa.web.Views.JobPage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Map;
 final class JobsPage {
   private JobsPage() {}
 
-  static String main(JobPage page, JobQuery q, PageContext ctx) {
+  static String main(JobPage page, JobListQuery q, PageContext ctx) {
     Html h = new Html();
     h.el("h1", null, "Jobs");
     h.raw("<form id=\"filters\" method=\"get\" action=\"/jobs\" class=\"filters\">");
@@ -109,7 +110,7 @@ final class JobsPage {
     return h.toString();
   }
 
-  private static String scope(JobQuery q) {
+  private static String scope(JobListQuery q) {
     StringBuilder s = new StringBuilder();
     if (q.queue() != null) {
       s.append(" in queue ").append(q.queue());
@@ -120,7 +121,7 @@ final class JobsPage {
     return s.toString();
   }
 
-  static Map<String, String> filterParams(JobQuery q) {
+  static Map<String, String> filterParams(JobListQuery q) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("queue", q.queue());
     m.put("kind", q.kind());

@@ -2,6 +2,7 @@ package dev.awa.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.awa.core.internal.store.StatusSql;
 import dev.awa.testing.AwaTest;
 import dev.awa.testing.TestDatabase;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ class JobsPageScaleReport {
           if (c.getValue().startsWith("/jobs")) {
             // The statement alone, without HTTP and rendering.
             int q = c.getValue().indexOf('?');
-            JobQuery query =
+            StatusSql.JobListQuery query =
                 JobQuery.from(Params.parse(q < 0 ? null : c.getValue().substring(q + 1)));
             long s = System.nanoTime();
             queries.jobs(query);

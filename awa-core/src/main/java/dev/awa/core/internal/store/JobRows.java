@@ -17,15 +17,6 @@ import java.util.List;
  * attempted_by} (a cast keeps the column's name as its label).
  */
 public final class JobRows {
-  /**
-   * The select list {@link #map} reads, for the few reads whose filters are assembled at run time
-   * (the job lists of {@code awa jobs list} and the dashboard); fixed statements spell it out.
-   */
-  public static final String SELECT_LIST =
-      "id, kind, queue, args::text, state, priority, attempt, max_attempts, run_at, created_at,"
-          + " attempted_at, heartbeat_at, deadline_at, finalized_at, errors::text, metadata::text,"
-          + " tags, unique_key, run_lease, callback_id, callback_timeout_at, attempted_by";
-
   private JobRows() {}
 
   /** The job of the current row of {@code rs} (the one by-name mapper: {@link JobColumns}). */

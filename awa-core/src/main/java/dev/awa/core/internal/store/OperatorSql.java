@@ -8,10 +8,10 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Not API. Operator actions on one job or one queue: read, cancel, retry a finished job, pause and
- * resume. Every job statement finds its row by primary key, so none needs a lock hint beyond the
- * row lock its UPDATE or DELETE takes; a concurrent writer of the same row (a worker's outcome, a
- * maintenance branch) waits for it or finds the state changed and matches nothing.
+ * Not API. Operator actions on one job or one queue: read, cancel, retry or delete a finished job,
+ * pause and resume. Every job statement finds its row by primary key, so none needs a lock hint
+ * beyond the row lock its UPDATE or DELETE takes; a concurrent writer of the same row (a worker's
+ * outcome, a maintenance branch) waits for it or finds the state changed and matches nothing.
  */
 public final class OperatorSql {
   private OperatorSql() {}
@@ -87,6 +87,18 @@ public final class OperatorSql {
       """;
 
   /**
+   * Deletes a finished job (the dashboard's delete; {@code JobOperator} has no such method). The
+   * DELETE re-checks the state on the row it locks, so a job retried meanwhile is kept. Parameter:
+   * id.
+   */
+  public static final String DELETE_FINISHED_JOB =
+      """
+      DELETE FROM awa.jobs
+       WHERE id = ? AND state IN ('completed', 'failed', 'cancelled')
+      RETURNING id
+      """;
+
+  /**
    * Sets a queue's pause flag, creating its row when the queue has none (a queue may be paused
    * before its first job). The upsert locks the one queue_meta row. Parameters: queue, paused.
    */
@@ -118,6 +130,11 @@ public final class OperatorSql {
   /** Retries the finished job; whether it did (false: no such job or not finished). */
   public static boolean retryFinishedJob(Connection c, long id) throws SQLException {
     return matches(c, RETRY_FINISHED_JOB, id);
+  }
+
+  /** Deletes the job if it is finished; whether it did (false: no such job or not finished). */
+  public static boolean deleteFinishedJob(Connection c, long id) throws SQLException {
+    return matches(c, DELETE_FINISHED_JOB, id);
   }
 
   /** Sets the pause flag of {@code queue}; wakes its workers when resumed. */
