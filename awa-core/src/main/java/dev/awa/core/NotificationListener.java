@@ -1,6 +1,7 @@
 package dev.awa.core;
 
 import dev.awa.core.internal.DaemonThreads;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -44,6 +45,16 @@ final class NotificationListener implements Runnable {
   private static final long HEALTH_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration PROBE_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * Whether the listener turns off pgjdbc's wait for more bytes after each notification (see {@link
+   * #skipPeekWait}); {@code -Dawa.listenerSkipPeekWait=false} keeps the driver's behaviour, for A/B
+   * measurements only (adr/0007 "Fourth pass").
+   */
+  private static final boolean SKIP_PEEK_WAIT =
+      Boolean.parseBoolean(System.getProperty("awa.listenerSkipPeekWait", "true"));
+
+  private static volatile boolean peekWarned;
 
   /** How often a runtime in polling mode repeats the self-test. */
   static final Duration POLLING_RECHECK = Duration.ofSeconds(60);
@@ -137,6 +148,9 @@ final class NotificationListener implements Runnable {
         c = source.open();
         c.setAutoCommit(true);
         PGConnection pg = c.unwrap(PGConnection.class);
+        if (SKIP_PEEK_WAIT) {
+          skipPeekWait(c);
+        }
         try (Statement st = c.createStatement()) {
           st.execute("LISTEN " + AVAILABLE_CHANNEL);
           st.execute("LISTEN " + CANCEL_CHANNEL);
@@ -273,6 +287,56 @@ final class NotificationListener implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Makes pgjdbc hand over notifications as soon as they are read. After each notification {@code
+   * getNotifications} asks {@code PGStream.hasMessagePending()} whether more follow, and when no
+   * byte is buffered that method sets a 1 ms socket timeout and blocks for it, every time (it
+   * throttles itself only after a peek that saw end of stream, and a timeout is not that): every
+   * wake-up reached its producer ~1.1 ms after PostgreSQL had sent it (adr/0007 "Fourth pass":
+   * NOTIFY to dispatch p50 1.25 ms with it, 0.09 ms without, strace on the listening backend shows
+   * the server sends before the notifier's commit returns). Setting the stream's next-check time to
+   * the far future makes that method answer from the buffered and readable bytes only; bytes that
+   * arrive later are read by the next {@code getNotifications} call, which blocks on the socket as
+   * before, so nothing is left unread. The field is private to the driver (an automatic module, so
+   * open to reflection): when it is missing (another driver version) the listener works as before,
+   * 1 ms slower, and says so once at INFO. The method is used by pgjdbc only in notification and
+   * COPY processing, and this connection does neither else.
+   *
+   * @return whether the wait is off on this connection
+   */
+  static boolean skipPeekWait(Connection c) {
+    try {
+      Object executor = c.unwrap(org.postgresql.core.BaseConnection.class).getQueryExecutor();
+      Field streamField = field(executor.getClass(), "pgStream");
+      streamField.setAccessible(true);
+      Object stream = streamField.get(executor);
+      Field next = field(stream.getClass(), "nextStreamAvailableCheckTime");
+      next.setAccessible(true);
+      next.setLong(stream, Long.MAX_VALUE);
+      return true;
+    } catch (ReflectiveOperationException | SQLException | RuntimeException e) {
+      if (!peekWarned) {
+        peekWarned = true;
+        log.info(
+            "cannot turn off pgjdbc's 1 ms wait after each notification ({}); wake-ups arrive"
+                + " about 1 ms later",
+            e.toString());
+      }
+      return false;
+    }
+  }
+
+  private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+    for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+      try {
+        return k.getDeclaredField(name);
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
+      }
+    }
+    throw new NoSuchFieldException(type.getName() + "." + name);
   }
 
   private void dispatch(PGNotification n) {

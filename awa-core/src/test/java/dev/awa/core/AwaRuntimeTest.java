@@ -405,8 +405,8 @@ class AwaRuntimeTest {
     runsAndHoldsAtMost(db, "capacity", 0, 6);
     // With a claim-ahead of 3: capacity 6, plus as many acks pending.
     runsAndHoldsAtMost(db, "capacity_ahead", 3, 12);
-    // With the default claim-ahead (64 for a queue of 3): capacity 67, plus as many acks pending.
-    runsAndHoldsAtMost(db, "capacity_default", -1, 2 * 67);
+    // With the default claim-ahead (125 for a queue of 3): capacity 128, plus as many acks pending.
+    runsAndHoldsAtMost(db, "capacity_default", -1, 2 * 128);
   }
 
   private void runsAndHoldsAtMost(TestDatabase db, String q, int claimAhead, int rowBound) {
