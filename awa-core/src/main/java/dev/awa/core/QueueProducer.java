@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Hand-offs.</b> Runner tasks on the queue's executor (at most {@code concurrency} at once)
  * take attempts from the buffer one after another without parking while it has any; a runner leaves
- * when it finds the buffer empty and the producer starts one per claimed job up to the concurrency.
- * The producer sleeps until enough capacity is free for a worthwhile claim (half the target), or
- * for 2 ms after a slot went idle, and a freed slot wakes it only when that threshold is crossed,
- * not per job.
+ * when it finds the buffer empty. The producer starts only as many runners as the buffered work
+ * needs at the handlers' recent duration (one per job for slow handlers, a few for no-op ones), and
+ * a runner that sees more work behind its job starts the next, up to the concurrency. The producer
+ * sleeps until enough capacity is free for a worthwhile claim (half the target), or for 2 ms after
+ * a slot went idle, and a freed slot wakes it only when that threshold is crossed, not per job.
  *
  * <p>After a short claim (the queue is drained for now) it sleeps until a notification for its
  * queue arrives or the poll interval passes (the slow backstop interval while LISTEN is up).
@@ -82,6 +83,19 @@ final class QueueProducer {
 
   private static final long WATERMARK_RESET_NANOS = WATERMARK_RESET.toNanos();
 
+  /**
+   * The work (in handler time) that justifies waking one more runner: a few thread wake-ups. With
+   * no-op handlers a claim of 100 jobs gets a handful of runners instead of one per job.
+   */
+  static final long RUNNER_SHARE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+  /**
+   * How long buffered attempts may go untaken before the claim loop starts one more runner: a
+   * millisecond, a few times the share, so fast handlers never trigger it and a job waits behind a
+   * long one about this long at most.
+   */
+  static final long RUNNER_WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   /** Most a buffered attempt may wait for its handler before it is handed back. */
   static final Duration MAX_BUFFER_WAIT = Duration.ofSeconds(1);
 
@@ -112,6 +126,10 @@ final class QueueProducer {
   private final ConcurrentLinkedQueue<JobRun> ready = new ConcurrentLinkedQueue<>();
   private final AtomicInteger readyCount = new AtomicInteger();
   private final AtomicInteger runners = new AtomicInteger();
+
+  /** When a runner last took an attempt from the buffer (nanoTime), for {@link #watchRunners}. */
+  private volatile long lastTakeNanos;
+
   private final Thread[] claimers;
   private volatile boolean claiming = true;
   private volatile boolean wakeRequested;
@@ -124,6 +142,14 @@ final class QueueProducer {
   /** Whether claims may start at the watermark ({@code -Dawa.claimWatermark}, default true). */
   private final boolean watermark =
       Boolean.parseBoolean(System.getProperty("awa.claimWatermark", "true"));
+
+  /**
+   * Whether runners are started by {@link #runnersWanted} ({@code -Dawa.runnerShares}, default
+   * true); false starts one per buffered attempt, the shape before adr/0007's fifth pass (A/B
+   * only).
+   */
+  private final boolean runnerShares =
+      Boolean.parseBoolean(System.getProperty("awa.runnerShares", "true"));
 
   /** Smallest key of the last full claim; null: the next claim covers the whole queue. */
   private volatile ClaimKey mark;
@@ -365,11 +391,12 @@ final class QueueProducer {
     wantFree.set(index, freeWanted);
     try {
       if (free.get() < freeWanted && claiming) {
-        LockSupport.parkNanos(this, Math.max(1, nanos));
+        LockSupport.parkNanos(this, Math.max(1, watchCap(nanos)));
       }
     } finally {
       wantFree.set(index, Integer.MAX_VALUE);
     }
+    watchRunners();
   }
 
   /**
@@ -475,10 +502,59 @@ final class QueueProducer {
       ready.add(executor.prepare(job, queue.deadline(), claimedNanos, this::releaseOne, ackBudget));
       readyCount.incrementAndGet();
     }
-    for (int i = 0; i < jobs.size() && addRunner(); i++) {
+    startRunners();
+    return jobs.size();
+  }
+
+  /**
+   * Starts runners until as many run as the buffer needs ({@link #runnersWanted}); a runner that
+   * finds more work behind the job it took calls this again.
+   */
+  private void startRunners() {
+    int wanted = runnersWanted(readyCount.get());
+    while (runners.get() < wanted && addRunner()) {
       startRunner();
     }
-    return jobs.size();
+  }
+
+  /**
+   * The claim loop's check while it waits: when attempts are buffered but no runner has taken one
+   * for {@link #RUNNER_WATCH_NANOS} (the runners are held by handlers far longer than the average
+   * the estimate used), one more runner starts. So a job never waits behind a long handler for more
+   * than about that long while a slot is free.
+   */
+  private void watchRunners() {
+    if (readyCount.get() > 0
+        && System.nanoTime() - lastTakeNanos > RUNNER_WATCH_NANOS
+        && addRunner()) {
+      lastTakeNanos = System.nanoTime();
+      startRunner();
+    }
+  }
+
+  /**
+   * How long a claim loop parks at most while attempts are buffered, to run {@link #watchRunners}.
+   */
+  private long watchCap(long nanos) {
+    return runnerShares && readyCount.get() > 0 ? Math.min(nanos, RUNNER_WATCH_NANOS) : nanos;
+  }
+
+  /**
+   * How many runners the buffered attempts need: enough that each has about {@link
+   * #RUNNER_SHARE_NANOS} of work at the handlers' recent average duration, at least one while
+   * anything is buffered, at most one per attempt (and the concurrency, which {@link #addRunner}
+   * enforces). Before a handler has finished, one per attempt. Waking a pooled thread costs tens of
+   * microseconds on the waker and the woken core alike, so short handlers run on a few busy runners
+   * instead of waking one thread per job (adr/0007 "Fifth pass"); a handler far longer than the
+   * average is covered by {@link #watchRunners}.
+   */
+  private int runnersWanted(int buffered) {
+    double d = handlerNanos;
+    if (buffered <= 0 || !runnerShares || d <= 0) {
+      return buffered;
+    }
+    double share = Math.ceil(buffered * d / RUNNER_SHARE_NANOS);
+    return (int) Math.max(1, Math.min(buffered, share));
   }
 
   private boolean addRunner() {
@@ -522,7 +598,10 @@ final class QueueProducer {
         }
         continue;
       }
-      readyCount.decrementAndGet();
+      lastTakeNanos = System.nanoTime();
+      if (readyCount.decrementAndGet() > 0) {
+        startRunners();
+      }
       if (run.isCancelled()) {
         // Its lease is gone (an operator cancel or a rescue): nothing to run or write.
         executor.drop(run);
@@ -549,7 +628,8 @@ final class QueueProducer {
       if (left <= 0) {
         break;
       }
-      LockSupport.parkNanos(this, left);
+      LockSupport.parkNanos(this, watchCap(left));
+      watchRunners();
     }
     wakeRequested = false;
   }
