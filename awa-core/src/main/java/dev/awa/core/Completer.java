@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,15 @@ final class Completer implements Runnable {
   private final InFlightJobs inFlight;
   private final AwaListener listener;
   private final long lingerNanos;
-  private final LinkedBlockingQueue<JobRun> pending = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<JobRun> pending = new ConcurrentLinkedQueue<>();
+
+  /**
+   * True only while the thread waits for the first completion of a batch: only then does {@link
+   * #submit} wake it. While it lingers for more it is not woken per completion (adr/0007 "Fifth
+   * pass": that was a thread wake-up for every other job of a drain).
+   */
+  private volatile boolean awaitingFirst;
+
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long RETRY_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private final List<JobRun> retryLater = new ArrayList<>();
@@ -56,6 +65,9 @@ final class Completer implements Runnable {
   /** Hands a completed attempt over; returns at once. */
   void submit(JobRun run) {
     pending.add(run);
+    if (awaitingFirst) {
+      LockSupport.unpark(thread);
+    }
   }
 
   /** Flushes everything handed over so far, then stops the thread; waits up to {@code timeout}. */
@@ -86,23 +98,11 @@ final class Completer implements Runnable {
           if (!retryLater.isEmpty()) {
             wait = Math.min(wait, Math.max(0, retryAtNanos - System.nanoTime()));
           }
-          first = pending.poll(wait, TimeUnit.NANOSECONDS);
+          first = awaitFirst(wait);
         }
         if (first != null) {
           batch.add(first);
-          long until = System.nanoTime() + lingerNanos;
-          while (batch.size() < MAX_BATCH) {
-            pending.drainTo(batch, MAX_BATCH - batch.size());
-            long left = until - System.nanoTime();
-            if (batch.size() >= MAX_BATCH || left <= 0) {
-              break;
-            }
-            JobRun next = pending.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-              break;
-            }
-            batch.add(next);
-          }
+          linger(batch);
         }
         // Failed acks ride along with the next flush once due, even while fresh acks keep
         // arriving: waiting for an idle moment starved them (and their slots) under steady load.
@@ -129,7 +129,9 @@ final class Completer implements Runnable {
         if (!batch.isEmpty()) {
           retryLater.addAll(batch);
         }
-        pending.drainTo(retryLater);
+        for (JobRun r; (r = pending.poll()) != null; ) {
+          retryLater.add(r);
+        }
         if (!retryLater.isEmpty()) {
           log.warn(
               "completer stopped with {} unacknowledged completions; their leases will be"
@@ -137,6 +139,49 @@ final class Completer implements Runnable {
               retryLater.size());
         }
         return;
+      }
+    }
+  }
+
+  /** The next completion, waiting up to {@code nanos} for one; null if none came. */
+  private JobRun awaitFirst(long nanos) throws InterruptedException {
+    JobRun first = pending.poll();
+    if (first != null || nanos <= 0) {
+      return first;
+    }
+    long until = System.nanoTime() + nanos;
+    awaitingFirst = true;
+    try {
+      while ((first = pending.poll()) == null && !stopping) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+    } finally {
+      awaitingFirst = false;
+    }
+    return first;
+  }
+
+  /** Adds what arrives within the flush interval (at most {@link #MAX_BATCH} in all). */
+  private void linger(List<JobRun> batch) throws InterruptedException {
+    long until = System.nanoTime() + lingerNanos;
+    while (true) {
+      for (JobRun r; batch.size() < MAX_BATCH && (r = pending.poll()) != null; ) {
+        batch.add(r);
+      }
+      long left = until - System.nanoTime();
+      if (batch.size() >= MAX_BATCH || left <= 0) {
+        return;
+      }
+      LockSupport.parkNanos(this, left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
       }
     }
   }
