@@ -89,7 +89,7 @@ public final class AwaRuntime implements AutoCloseable {
    * measurements through the system property {@code awa.claimLoops}; two were not better on the
    * 2-core machine they were measured on (adr/0007), so one stays the default.
    */
-  static final int CLAIM_LOOPS = Math.max(1, Math.min(4, Integer.getInteger("awa.claimLoops", 1)));
+  private final int claimLoops = Math.max(1, Math.min(4, Integer.getInteger("awa.claimLoops", 1)));
 
   private AwaRuntime(Builder b) {
     this.dataSource = b.dataSource;
@@ -245,7 +245,7 @@ public final class AwaRuntime implements AutoCloseable {
         new JobExecutor(
             client, workers, retryPolicy, unknownKinds, inFlight, completer, timer, instanceId);
     Semaphore claimConnections =
-        queues.size() * CLAIM_LOOPS > MAX_CONCURRENT_CLAIMS
+        queues.size() * claimLoops > MAX_CONCURRENT_CLAIMS
             ? new Semaphore(MAX_CONCURRENT_CLAIMS)
             : null;
     for (QueueConfig q : queues) {
@@ -263,7 +263,7 @@ public final class AwaRuntime implements AutoCloseable {
               backstopPollInterval,
               this::notificationsConfirmed,
               claimConnections,
-              CLAIM_LOOPS,
+              claimLoops,
               instanceId));
     }
     heartbeater =
@@ -363,7 +363,7 @@ public final class AwaRuntime implements AutoCloseable {
 
   /** Claim statements in flight at once at most: each holds a pooled connection meanwhile. */
   private int concurrentClaims() {
-    return Math.min(queues.size() * CLAIM_LOOPS, MAX_CONCURRENT_CLAIMS);
+    return Math.min(queues.size() * claimLoops, MAX_CONCURRENT_CLAIMS);
   }
 
   private void logConnectionNeeds() {
@@ -519,13 +519,11 @@ public final class AwaRuntime implements AutoCloseable {
   /**
    * The claim-ahead bound of one queue: the setting, or by default its concurrency, at most {@value
    * #DEFAULT_CLAIM_AHEAD_CAP}, but at least what gives the queue a capacity (slots + ahead) of
-   * {@value #DEFAULT_MIN_CAPACITY}: 16 slots get 112, 32 get 96, 64 and more keep their
-   * concurrency. adr/0007, "Second pass": with room for only its 16 slots a 16-slot queue claimed
-   * ~25 rows per statement and the claim's fixed cost capped it; 100 ahead at 64 slots with 10 ms
-   * handlers measured worse than 64 in the sweep. "Fourth pass": with 64 ahead (capacity 80) the
-   * 16-slot producer still waited for capacity a quarter of its time while the handlers were idle
-   * (a claim of ~60 rows had to be half run before the next could start); capacity 128, the 64-slot
-   * default's, drained 20,000 jobs faster in every repetition.
+   * {@value #DEFAULT_MIN_CAPACITY}: 16 slots get 240, 64 get 192, 128 get 128. adr/0007: with no-op
+   * handlers a queue drains at about its capacity per claim round trip (Little's law: every claimed
+   * attempt holds capacity for the claim, its wait and its handler), so the "Fifth pass" raised the
+   * floor from 128 to 256 (16 slots 31,700 → 49,600 jobs/s in the same repetitions, 64 slots 26,200
+   * → 37,500); the 20 ms window still keeps slow handlers' buffers small.
    */
   private int claimAheadOf(QueueConfig q) {
     return claimAhead >= 0 ? claimAhead : defaultClaimAhead(q.concurrency());
@@ -538,11 +536,11 @@ public final class AwaRuntime implements AutoCloseable {
   }
 
   /**
-   * The default claim-ahead bound gives every queue at least this capacity (slots + ahead): the
-   * capacity of the 64-slot default (64 + 64), which the 10 ms sweep at 64 slots measured at 90 %
-   * of ideal.
+   * The default claim-ahead bound gives every queue at least this capacity (slots + ahead); see
+   * {@link #claimAheadOf}. Beyond 256 the drain did not get faster (320 ahead at 64 slots: same
+   * rate as 192), while every runtime would hold more of a shared backlog.
    */
-  static final int DEFAULT_MIN_CAPACITY = 128;
+  static final int DEFAULT_MIN_CAPACITY = 256;
 
   /** The default claim-ahead bound is the queue's concurrency, at most this. */
   static final int DEFAULT_CLAIM_AHEAD_CAP = 100;
@@ -648,11 +646,11 @@ public final class AwaRuntime implements AutoCloseable {
 
     /**
      * Most jobs per queue claimed ahead of free handler slots into the queue's buffer (default: the
-     * queue's concurrency, at most 100, but at least enough for a capacity of 128 slots + buffered:
-     * 112 for 16 slots, 64 for 64; 0 to 10,000; 0 claims only for free slots). The buffer is filled
-     * only as far as the handlers empty it in about 20 ms at their recent rate, so slow handlers
-     * get none; a buffered job's deadline starts when its handler starts, and one that waited over
-     * a second is handed back. See adr/0007.
+     * queue's concurrency, at most 100, but at least enough for a capacity of 256 slots + buffered:
+     * 240 for 16 slots, 192 for 64; 0 to 10,000; 0 claims only for free slots). The buffer is
+     * filled only as far as the handlers empty it in about 20 ms at their recent rate, so slow
+     * handlers get none; a buffered job's deadline starts when its handler starts, and one that
+     * waited over a second is handed back. See adr/0007.
      */
     public Builder claimAhead(int jobs) {
       if (jobs < 0 || jobs > 10_000) {
