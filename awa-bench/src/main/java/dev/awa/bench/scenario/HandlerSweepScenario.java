@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     name = "sweep",
     mixinStandardHelpOptions = true,
     description =
-        "Handler-time sweep: handlers sleeping 1 ms / 10 ms at 16 / 64 slots, as a % of the ideal"
+        "Handler-time sweep: handlers sleeping 1 ms / 10 ms at 16 / 64 slots, as a %% of the ideal"
             + " slots / handler time (or of the ceiling when lower).")
 public final class HandlerSweepScenario implements Scenario {
   private static final String QUEUE = "sweep";
