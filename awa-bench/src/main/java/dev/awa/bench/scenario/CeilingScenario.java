@@ -142,6 +142,8 @@ public final class CeilingScenario implements Scenario {
     try (TestDatabase db = context.freshDatabase("ceiling")) {
       DataSource bare = db.newDataSource(threads, "awa-bench-ceiling");
       DataSource awaPool = db.newDataSource(threads, "awa-bench-claim-api");
+      Pools.open(bare, threads);
+      Pools.open(awaPool, threads);
       CeilingTable minimal = new CeilingTable("bench_ceiling_jobs", false);
       CeilingTable indexed = new CeilingTable("bench_ceiling_indexed_jobs", true);
       try (Connection c = bare.getConnection()) {

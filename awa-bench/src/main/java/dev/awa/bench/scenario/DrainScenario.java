@@ -185,6 +185,7 @@ public final class DrainScenario implements Scenario {
     String suffix = "_" + jobs;
     try (TestDatabase db = context.freshDatabase("drain")) {
       DataSource admin = db.newDataSource(Math.max(2, ceilingThreads), "awa-bench-drain");
+      Pools.open(admin, Math.max(2, ceilingThreads));
       Double ceiling = null;
       Double ceilingIndexed = null;
       if (!noCeiling) {

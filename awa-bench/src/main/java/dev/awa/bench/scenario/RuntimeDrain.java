@@ -91,7 +91,7 @@ final class RuntimeDrain {
     for (int r = 0; r < setup.runtimes(); r++) {
       int index = r;
       DataSource pool = db.newDataSource(setup.poolSize(), "awa-bench-runtime-" + r);
-      fill(pool, setup.poolSize());
+      Pools.open(pool, setup.poolSize());
       AwaRuntime.Builder b =
           AwaRuntime.builder(pool)
               .listener(listener)
@@ -136,30 +136,6 @@ final class RuntimeDrain {
       counts[i] = perRuntime.get(i);
     }
     return new Outcome(Throughput.jobsPerSecond(jobs, nanos), ledger, !finished, counts);
-  }
-
-  /**
-   * Opens all {@code size} connections of a new pool before the clock starts, as a service's pool
-   * is open before its jobs arrive (and as the ceiling's pools are): otherwise the first claims of
-   * a 20,000-job drain, which lasts well under a second, wait for new server backends.
-   */
-  static void fill(DataSource pool, int size) {
-    List<Connection> open = new ArrayList<>(size);
-    try {
-      for (int i = 0; i < size; i++) {
-        open.add(pool.getConnection());
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not open the runtime's pool", e);
-    } finally {
-      for (Connection c : open) {
-        try {
-          c.close();
-        } catch (SQLException e) {
-          // returning a pooled connection does not fail in practice; the drain will tell
-        }
-      }
-    }
   }
 
   static void execute(DataSource pool, String sql) throws SQLException {

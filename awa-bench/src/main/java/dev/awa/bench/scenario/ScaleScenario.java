@@ -227,6 +227,7 @@ public final class ScaleScenario implements Scenario {
     }
     // Its own pool with spare connections: the 16 threads hold one each for the whole drain.
     DataSource pool = db.newDataSource(BARE_THREADS + 2, BARE_POOL);
+    Pools.open(pool, BARE_THREADS + 2);
     DrainPath path =
         key.equals("bare")
             ? new BareSqlDrain(key, "bare SQL", table, pool, 100)
