@@ -202,6 +202,8 @@ final class QueueProducer {
     this.claimConnections = claimConnections;
     this.workerId = workerId;
     this.capacity = queue.concurrency() + claimAhead;
+    // Not 0: nanoTime may be negative, and the watch compares differences only.
+    this.lastTakeNanos = System.nanoTime();
     this.free = new AtomicInteger(capacity);
     this.ackBudget = new Semaphore(capacity);
     Duration limit = waitLimit(queue.deadline());
