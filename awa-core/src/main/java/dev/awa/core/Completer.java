@@ -157,10 +157,7 @@ final class Completer implements Runnable {
         if (left <= 0) {
           break;
         }
-        LockSupport.parkNanos(this, left);
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
+        parkFor(left);
       }
     } finally {
       awaitingFirst = false;
@@ -179,10 +176,15 @@ final class Completer implements Runnable {
       if (batch.size() >= MAX_BATCH || left <= 0) {
         return;
       }
-      LockSupport.parkNanos(this, left);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
+      parkFor(left);
+    }
+  }
+
+  /** Parks up to {@code nanos} ({@link #submit} may unpark early); stop's interrupt ends it. */
+  private void parkFor(long nanos) throws InterruptedException {
+    LockSupport.parkNanos(this, nanos);
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
     }
   }
 

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Hand-offs.</b> Runner tasks on the queue's executor (at most {@code concurrency} at once)
  * take attempts from the buffer one after another without parking while it has any; a runner leaves
  * when it finds the buffer empty. The producer starts only as many runners as the buffered work
- * needs at the handlers' recent duration (one per job for slow handlers, a few for no-op ones), and
- * a runner that sees more work behind its job starts the next, up to the concurrency. The producer
- * sleeps until enough capacity is free for a worthwhile claim (half the target), or for 2 ms after
- * a slot went idle, and a freed slot wakes it only when that threshold is crossed, not per job.
+ * needs at the handlers' recent duration (one per job for slow handlers, a few for no-op ones), a
+ * runner that sees more work behind its job starts the next, up to the concurrency, and while
+ * buffered attempts go untaken for 1 ms the waiting producer starts one more. The producer sleeps
+ * until enough capacity is free for a worthwhile claim (half the target), or for 2 ms after a slot
+ * went idle, and a freed slot wakes it only when that threshold is crossed, not per job.
  *
  * <p>After a short claim (the queue is drained for now) it sleeps until a notification for its
  * queue arrives or the poll interval passes (the slow backstop interval while LISTEN is up).
@@ -526,7 +527,8 @@ final class QueueProducer {
    * than about that long while a slot is free.
    */
   private void watchRunners() {
-    if (readyCount.get() > 0
+    if (runnerShares
+        && readyCount.get() > 0
         && System.nanoTime() - lastTakeNanos > RUNNER_WATCH_NANOS
         && addRunner()) {
       lastTakeNanos = System.nanoTime();
